@@ -1,0 +1,37 @@
+# The two commands of the README: `make site` (or `make serve`) and `make test`.
+# Each creates or refreshes .venv from the pinned dependencies first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: site serve test check bench clean browser
+
+$(STAMP): pyproject.toml .ci/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/kb build
+
+serve: $(STAMP)
+	$(BIN)/kb serve
+
+check: $(STAMP)
+	$(BIN)/kb check
+
+# Browser tests need Debian's Chromium (Playwright's own download does not work offline).
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "Chromium not found at $(CHROMIUM): install Debian's chromium package" >&2; exit 1; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .cache $(VENV)

@@ -1,0 +1,1 @@
+"""Customer-focus handbook generator: YAML entries in, a searchable static site out."""

@@ -1,0 +1,7 @@
+"""Allow `python -m generator` as well as `kb`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

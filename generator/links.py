@@ -1,0 +1,165 @@
+"""The link stage: the id index, typed relations in both directions, [[id]] links, aliases."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .errors import Diagnostic, SourceLocation, did_you_mean
+from .loader import KINDS
+from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, iter_marked
+
+WIKI_LINK = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
+MENTIONS = "Mentioned in"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One typed edge: source entry -> target entry, labelled for both ends."""
+
+    source: str
+    target: str
+    label: str
+    inverse: str
+
+
+@dataclass
+class KnowledgeBase:
+    """Every entry by id, with its relations resolved both ways."""
+
+    entries: dict[str, ValidEntry]
+    relations: list[Relation] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # former id -> live id
+
+    def __post_init__(self) -> None:
+        self._outgoing: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for rel in self.relations:
+            _add_once(self._outgoing[rel.source][rel.label], rel.target)
+            _add_once(self._incoming[rel.target][rel.inverse], rel.source)
+
+    def by_kind(self, kind: str) -> list[ValidEntry]:
+        """Entries of one kind, A to Z by title."""
+        return sorted((e for e in self.entries.values() if e.kind == kind), key=lambda e: (e.model.title.casefold(), e.id))
+
+    def outgoing(self, entry_id: str, label: str) -> list[ValidEntry]:
+        """Targets of one labelled relation declared on an entry."""
+        return [self.entries[t] for t in self._outgoing[entry_id].get(label, [])]
+
+    def incoming(self, entry_id: str, inverse: str) -> list[ValidEntry]:
+        """Entries whose relation points at this one, by the relation's inverse label."""
+        return [self.entries[s] for s in self._incoming[entry_id].get(inverse, [])]
+
+    def outgoing_labels(self, entry_id: str) -> list[str]:
+        """Labels of the relations an entry declares, in declaration order."""
+        return list(self._outgoing[entry_id])
+
+    def incoming_labels(self, entry_id: str) -> list[str]:
+        """Inverse labels of the relations pointing at an entry, in first-seen order."""
+        return list(self._incoming[entry_id])
+
+    def related(self, entry_id: str) -> list[ValidEntry]:
+        """Related entries declared on either side, each once."""
+        ids: list[str] = []
+        for other in self._outgoing[entry_id].get("Related", []) + self._incoming[entry_id].get("Related", []):
+            _add_once(ids, other)
+        return [self.entries[i] for i in ids]
+
+    def tags(self) -> dict[str, list[ValidEntry]]:
+        """Every tag with its entries, tags A to Z."""
+        found: dict[str, list[ValidEntry]] = defaultdict(list)
+        for kind in KINDS:
+            for entry in self.by_kind(kind):
+                for tag in entry.model.tags:
+                    found[tag].append(entry)
+        return dict(sorted(found.items()))
+
+
+def link_entries(entries: list[ValidEntry]) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Index entries by id, resolve every relation and [[id]] link, and derive the inverses."""
+    diagnostics: list[Diagnostic] = []
+    index = _index_ids(entries, diagnostics)
+    aliases = _index_aliases(index, diagnostics)
+    relations: list[Relation] = []
+    for entry in index.values():
+        relations.extend(_declared_relations(entry, index, aliases, diagnostics))
+        relations.extend(_prose_mentions(entry, index, aliases, diagnostics))
+    return KnowledgeBase(index, relations, aliases), diagnostics
+
+
+def _index_ids(entries: list[ValidEntry], diagnostics: list[Diagnostic]) -> dict[str, ValidEntry]:
+    """Map ids to entries, reporting an id used by two files."""
+    index: dict[str, ValidEntry] = {}
+    for entry in entries:
+        first = index.get(entry.id)
+        if first is None:
+            index[entry.id] = entry
+            continue
+        for here, there in ((entry, first), (first, entry)):
+            diagnostics.append(Diagnostic(SourceLocation(here.raw.path), f"id '{entry.id}' is also used by {there.raw.path}: ids are unique across all kinds, rename one"))
+    return index
+
+
+def _index_aliases(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """Map former ids to live ids, reporting aliases that collide."""
+    aliases: dict[str, str] = {}
+    for entry in index.values():
+        for position, alias in enumerate(entry.model.aliases):
+            where = entry.raw.locate(("aliases", position))
+            if alias in index:
+                diagnostics.append(Diagnostic(where, f"alias '{alias}' is the id of a live entry ({index[alias].raw.path}): remove the alias"))
+            elif alias in aliases:
+                diagnostics.append(Diagnostic(where, f"alias '{alias}' is already an alias of '{aliases[alias]}': an old id can redirect to one entry only"))
+            else:
+                aliases[alias] = entry.id
+    return aliases
+
+
+def _declared_relations(entry: ValidEntry, index, aliases, diagnostics) -> list[Relation]:
+    """Check each relation field of an entry and turn it into edges."""
+    found = []
+    for path, target, ref in iter_marked(entry.model, RefTo):
+        where = entry.raw.locate(path)
+        problem = _target_problem(entry, target, ref.targets, index, aliases)
+        if problem:
+            diagnostics.append(Diagnostic(where, f"'{dotted_path(path)}': {problem}"))
+        else:
+            found.append(Relation(entry.id, target, ref.label, ref.inverse))
+    return found
+
+
+def _prose_mentions(entry: ValidEntry, index, aliases, diagnostics) -> list[Relation]:
+    """Check each [[id]] link in the entry's Markdown and record it as a mention."""
+    found = []
+    for path, text, _ in iter_marked(entry.model, MarkdownText):
+        for match in WIKI_LINK.finditer(text):
+            target = match.group(1).strip()
+            problem = _target_problem(entry, target, (), index, aliases, self_ok=True)
+            if problem:
+                where = entry.raw.find_after(match.group(0), entry.raw.locate(path))
+                diagnostics.append(Diagnostic(where, f"link [[{target}]]: {problem}"))
+            elif target != entry.id:
+                found.append(Relation(entry.id, target, "Mentions", MENTIONS))
+    return found
+
+
+def _target_problem(entry: ValidEntry, target: str, kinds: tuple[str, ...], index, aliases, self_ok: bool = False) -> str | None:
+    """Say what is wrong with a reference, with a suggestion; None when it resolves."""
+    if target in aliases:
+        return f"'{target}' was renamed to '{aliases[target]}': use the new id"
+    if target not in index:
+        hint = did_you_mean(target, index) or " Fix the id, or add the entry with 'kb new'."
+        return f"no entry with id '{target}'.{hint}"
+    if target == entry.id and not self_ok:
+        return "an entry cannot relate to itself: remove it"
+    if kinds and index[target].kind not in kinds:
+        wanted = " or ".join(SINGULAR[k] for k in kinds)
+        return f"'{target}' is a {SINGULAR[index[target].kind]}, but this field names a {wanted}"
+    return None
+
+
+def _add_once(items: list[str], item: str) -> None:
+    """Append an item unless it is already there, keeping order."""
+    if item not in items:
+        items.append(item)

@@ -1,0 +1,314 @@
+"""The hardened YAML loader: content files in, plain data with source positions out.
+
+Contributor files are untrusted (DESIGN.md section 3). Everything is checked on the
+YAML *event* stream, before any Python object is built: strict UTF-8, a size cap,
+no anchors, aliases, tags or duplicate keys, bounded nesting. Every scalar stays a
+string; the schema converts it. Symlinks and unsafe ids are rejected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic, SourceLocation, did_you_mean
+
+KINDS = ("definitions", "behaviours", "examples", "case-notes", "sources", "paths")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 80
+MAX_FILE_BYTES = 256 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+MAX_ENTRIES = 20_000
+MAX_DEPTH = 6  # entry > list > mapping > list > scalar is the deepest the schema needs
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
+# Bidirectional overrides and isolates reorder how text displays ("trojan source").
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass
+class RawEntry:
+    """One content file as plain data (dicts, lists, strings, None) with where each part is."""
+
+    id: str
+    kind: str
+    path: str
+    data: dict[str, Any]
+    text: str = ""
+    values: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+    keys: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+
+    def locate(self, yaml_path: YamlPath, *, key: bool = False) -> SourceLocation:
+        """Return the location of a key or value, or of its nearest existing parent."""
+        table = self.keys if key else self.values
+        for end in range(len(yaml_path), -1, -1):
+            prefix = tuple(yaml_path[:end])
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return SourceLocation(self.path)
+
+    def find_after(self, needle: str, start: SourceLocation) -> SourceLocation:
+        """Locate text inside a value (such as a block scalar), falling back to the value's start."""
+        lines = self.text.splitlines()
+        for number in range(start.line - 1, len(lines)):
+            column = lines[number].find(needle, start.column - 1 if number == start.line - 1 else 0)
+            if column >= 0:
+                return SourceLocation(self.path, number + 1, column + 1)
+        return start
+
+
+def load_content(root: Path) -> tuple[list[RawEntry], list[Diagnostic]]:
+    """Load every entry under root/content, returning the entries and all problems found."""
+    diagnostics: list[Diagnostic] = []
+    content = root / "content"
+    if content.is_symlink() or not content.is_dir():
+        return [], [Diagnostic(SourceLocation("content"), "no content/ folder: run kb from the project root")]
+    entries: list[RawEntry] = []
+    total_bytes = 0
+    for file_path in _content_files(root, content, diagnostics):
+        if len(entries) >= MAX_ENTRIES:
+            diagnostics.append(_error(root, content, f"more than {MAX_ENTRIES} entries: split the knowledge base"))
+            break
+        entry, size = _load_file(root, file_path, diagnostics)
+        total_bytes += size
+        if total_bytes > MAX_TOTAL_BYTES:
+            diagnostics.append(_error(root, content, f"content is larger than {MAX_TOTAL_BYTES // 2**20} MiB in all"))
+            break
+        if entry is not None:
+            entries.append(entry)
+    return entries, diagnostics
+
+
+def _content_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """List content/<kind>/<id>.yaml files in a stable order, reporting anything else found."""
+    files: list[Path] = []
+    for kind_dir in sorted(os.scandir(content), key=lambda e: e.name):
+        if kind_dir.name.startswith("."):
+            continue
+        if kind_dir.is_symlink():
+            diagnostics.append(_error(root, kind_dir.path, "symlinks are not allowed in content/: replace it with a real folder"))
+        elif not kind_dir.is_dir():
+            diagnostics.append(_error(root, kind_dir.path, f"files belong in a kind folder: content/<kind>/, one of {', '.join(KINDS)}"))
+        elif kind_dir.name not in KINDS:
+            hint = did_you_mean(kind_dir.name, KINDS) or f" Use one of: {', '.join(KINDS)}."
+            diagnostics.append(_error(root, kind_dir.path, f"unknown kind '{kind_dir.name}'.{hint}"))
+        else:
+            files.extend(_kind_files(root, Path(kind_dir.path), diagnostics))
+    return files
+
+
+def _kind_files(root: Path, kind_dir: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """List the .yaml files of one kind folder, reporting symlinks, folders and other files."""
+    files = []
+    for item in sorted(os.scandir(kind_dir), key=lambda e: e.name):
+        if item.name.startswith("."):
+            continue
+        if item.is_symlink():
+            diagnostics.append(_error(root, item.path, "symlinks are not allowed in content/: commit the file itself"))
+        elif item.is_dir():
+            diagnostics.append(_error(root, item.path, "folders inside a kind folder are not read: move the entries up one level"))
+        elif item.name.endswith(".yml"):
+            diagnostics.append(_error(root, item.path, f"entries end in .yaml: rename it to {item.name[:-4]}.yaml"))
+        elif not item.name.endswith(".yaml"):
+            diagnostics.append(_error(root, item.path, "only .yaml entry files belong in content/"))
+        else:
+            files.append(Path(item.path))
+    return files
+
+
+def _load_file(root: Path, path: Path, diagnostics: list[Diagnostic]) -> tuple[RawEntry | None, int]:
+    """Read, decode and parse one entry file; return it (or None) and its size in bytes."""
+    rel = path.relative_to(root).as_posix()
+    entry_id, kind = path.name[: -len(".yaml")], path.parent.name
+    id_problem = check_id(entry_id)
+    if id_problem:
+        diagnostics.append(Diagnostic(SourceLocation(rel), f"bad file name '{path.name}': {id_problem}"))
+        return None, 0
+    raw = _read_no_follow(path)
+    if len(raw) > MAX_FILE_BYTES:
+        diagnostics.append(Diagnostic(SourceLocation(rel), f"file is {len(raw)} bytes; entries are capped at {MAX_FILE_BYTES // 1024} KiB: split it or trim it"))
+        return None, len(raw)
+    text = decode_strict(raw, rel, diagnostics)
+    if text is None:
+        return None, len(raw)
+    entry = RawEntry(id=entry_id, kind=kind, path=rel, data={}, text=text)
+    data = parse_yaml(text, entry, diagnostics)
+    if data is None:
+        return None, len(raw)
+    entry.data = data
+    return entry, len(raw)
+
+
+def _read_no_follow(path: Path) -> bytes:
+    """Read a file without following a symlink swapped in after the folder was listed."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def check_id(entry_id: str) -> str | None:
+    """Return why an id is unsafe, or None when it is a good id."""
+    if not ID_PATTERN.match(entry_id):
+        suggestion = slugify(entry_id)
+        hint = f" (try '{suggestion}')" if suggestion and suggestion != entry_id else ""
+        return f"ids use lower-case ASCII letters, digits and single hyphens{hint}"
+    if len(entry_id) > MAX_ID_LENGTH:
+        return f"ids are at most {MAX_ID_LENGTH} characters"
+    if entry_id in WINDOWS_RESERVED:
+        return f"'{entry_id}' is a reserved file name on Windows: choose another id"
+    return None
+
+
+def slugify(text: str) -> str:
+    """Turn a title into an id: ASCII, lower case, words joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:MAX_ID_LENGTH].strip("-")
+
+
+def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | None:
+    """Decode UTF-8 (a leading BOM is dropped); report bad bytes and control characters."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(raw, exc.start)
+        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"))
+        return None
+    bad = [(i, ch) for i, ch in enumerate(text) if _forbidden_character(ch)]
+    for index, ch in bad[:5]:
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({unicodedata.name(ch, 'control')}): delete it"))
+    return None if bad else text
+
+
+def _forbidden_character(ch: str) -> bool:
+    """Control characters other than tab and newlines, and bidirectional overrides."""
+    code = ord(ch)
+    return (code < 32 and ch not in "\t\n\r") or 0x7F <= code < 0xA0 or ch in BIDI_CONTROLS or ch == "\ufeff"
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
+    """Build plain data from the YAML event stream, refusing what an entry never needs."""
+    try:
+        root = _build_from_events(yaml.parse(text, Loader=_EventLoader), entry, diagnostics)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        location = SourceLocation(entry.path, mark.line + 1, mark.column + 1) if mark else SourceLocation(entry.path)
+        diagnostics.append(Diagnostic(location, f"YAML syntax error: {exc.problem or exc.context}"))
+        return None
+    except _StopFile:
+        return None
+    if root is None:
+        diagnostics.append(Diagnostic(SourceLocation(entry.path), "file is empty: an entry needs at least title and summary"))
+        return None
+    if not isinstance(root, dict):
+        diagnostics.append(Diagnostic(entry.values[()], "an entry is a mapping of fields (title: ..., summary: ...)"))
+        return None
+    return root
+
+
+class _EventLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A loader used only for its parser: yaml.parse() never constructs objects."""
+
+
+class _StopFile(Exception):
+    """This file cannot be read further; its diagnostic is already recorded."""
+
+
+def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -> Any:
+    """Turn parser events into dicts, lists and strings, recording every node's position."""
+    stack: list[list[Any]] = []  # frames: [container, yaml path, pending key or None]
+    root: Any = None
+    documents = 0
+
+    def here(event) -> SourceLocation:
+        return SourceLocation(entry.path, event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def fail(event, message: str) -> None:
+        diagnostics.append(Diagnostic(here(event), message))
+
+    def place(value: Any, event) -> YamlPath | None:
+        """Attach a finished node to its parent; return its path, None for a key or a duplicate."""
+        nonlocal root
+        if not stack:
+            root = value
+            entry.values[()] = here(event)
+            return ()
+        frame = stack[-1]
+        container, parent_path, pending = frame
+        if isinstance(container, list):
+            node_path = (*parent_path, len(container))
+            container.append(value)
+        elif pending is None:
+            if not isinstance(value, str):
+                fail(event, "keys must be plain words, not lists or mappings")
+                raise _StopFile
+            key_path = (*parent_path, value)
+            if value in container:
+                first = entry.keys.get(key_path)
+                fail(event, f"duplicate key '{value}' (first defined at line {first.line if first else '?'}): keep one")
+                frame[2] = _DUPLICATE
+            else:
+                entry.keys[key_path] = here(event)
+                frame[2] = value
+            return None
+        else:
+            frame[2] = None
+            if pending is _DUPLICATE:
+                return None
+            container[pending] = value
+            node_path = (*parent_path, pending)
+        entry.values[node_path] = here(event)
+        return node_path
+
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                fail(event, "only one YAML document per file: remove the '---' separator and what follows")
+                raise _StopFile
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            fail(event, f"YAML aliases (*{event.anchor}) are not allowed: write the value out")
+            raise _StopFile
+        if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if event.anchor is not None:
+                fail(event, f"YAML anchors (&{event.anchor}) are not allowed: write values out in full")
+            if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
+                fail(event, f"YAML tags ({event.tag}) are not allowed: quote the value instead")
+        if isinstance(event, yaml.ScalarEvent):
+            plain_empty = event.value == "" and event.implicit[0] and event.style is None
+            place(None if plain_empty else event.value, event)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                fail(event, f"nested more than {MAX_DEPTH} levels deep: no field needs that")
+                raise _StopFile
+            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            node_path = place(container, event)
+            stack.append([container, node_path if node_path is not None else ("?",), None])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()
+    return root
+
+
+_DUPLICATE = object()  # marks the value of a duplicate key, which is parsed and dropped
+
+
+def _error(root: Path, path: str | Path, message: str) -> Diagnostic:
+    """A diagnostic at the start of a path, shown relative to the project root."""
+    return Diagnostic(SourceLocation(Path(path).relative_to(root).as_posix()), message)

@@ -1,0 +1,128 @@
+"""The render stage: a KnowledgeBase in, Markdown pages with front matter out (Jinja, site_templates/)."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+
+from .links import WIKI_LINK, KnowledgeBase
+from .loader import KINDS
+from .schema import SINGULAR, ValidEntry
+
+KIND_TITLES = {
+    "definitions": "Definitions",
+    "behaviours": "Behaviours",
+    "examples": "Examples",
+    "case-notes": "Case notes",
+    "sources": "Sources",
+    "paths": "Learning paths",
+}
+# Relations an entry template shows in its own way, so the generic lists skip them.
+SHOWN_INLINE = {"Sources", "Steps", "Distinguished from", "Mentions", "Related"}
+SECTION_ORDER = ["Shows", "Demonstrates", "Examples", "Case notes", "Distinguished from", "Learning paths", "Cited by", "Mentioned in", "Related"]
+SEARCH_BOOST = {"definitions": 2, "behaviours": 1.5}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}|#])")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page: where it goes, its text, and the entry it shows (if any)."""
+
+    path: str
+    markdown: str
+    entry_id: str | None = None
+    source_path: str | None = None
+
+
+def render_pages(kb: KnowledgeBase, template_dir: Path) -> list[Page]:
+    """Render the home page, the kind indexes, the tag index and every entry page."""
+    env = make_environment(template_dir, kb)
+    pages = [_render(env, "home.md.j2", "index.md", kind_titles=KIND_TITLES)]
+    pages.append(_render(env, "tags.md.j2", "tags.md", tags=kb.tags()))
+    for kind in KINDS:
+        pages.append(_render(env, "kind_index.md.j2", f"{kind}/index.md", kind=kind, groups=a_to_z(kb.by_kind(kind))))
+    for entry in kb.entries.values():
+        pages.append(render_entry(env, kb, entry))
+    return pages
+
+
+def render_entry(env: Environment, kb: KnowledgeBase, entry: ValidEntry) -> Page:
+    """Render one entry with its kind's template."""
+    path = entry_page_path(entry)
+    page = _render(env, f"{entry.kind}.md.j2", path, entry=entry, e=entry.model, sections=relation_sections(kb, entry))
+    return Page(path, page.markdown, entry.id, entry.raw.path)
+
+
+def entry_page_path(entry: ValidEntry) -> str:
+    """The Markdown path of an entry page; its URL is /<kind>/<id>/."""
+    return f"{entry.kind}/{entry.id}.md"
+
+
+def relation_sections(kb: KnowledgeBase, entry: ValidEntry) -> list[tuple[str, list[ValidEntry]]]:
+    """The relation lists of an entry page: declared, derived, then related, each once."""
+    sections = [(label, kb.outgoing(entry.id, label)) for label in kb.outgoing_labels(entry.id) if label not in SHOWN_INLINE]
+    sections += [(label, kb.incoming(entry.id, label)) for label in kb.incoming_labels(entry.id) if label != "Related"]
+    related = kb.related(entry.id)
+    if related:
+        sections.append(("Related", related))
+    return sorted(sections, key=lambda section: SECTION_ORDER.index(section[0]) if section[0] in SECTION_ORDER else len(SECTION_ORDER))
+
+
+def a_to_z(entries: list[ValidEntry]) -> list[tuple[str, list[ValidEntry]]]:
+    """Group entries sorted by title under their initial letter ('#' for anything else)."""
+    groups: dict[str, list[ValidEntry]] = {}
+    for entry in entries:
+        initial = entry.model.title[:1].upper()
+        groups.setdefault(initial if initial.isalpha() else "#", []).append(entry)
+    return list(groups.items())
+
+
+def make_environment(template_dir: Path, kb: KnowledgeBase) -> Environment:
+    """One Jinja environment for all pages; fields are data, never templates."""
+    env = Environment(
+        loader=FileSystemLoader(template_dir),
+        undefined=StrictUndefined,
+        autoescape=False,  # the output is Markdown: fields are escaped for Markdown by the `md` filter
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(kb=kb, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST)
+    env.filters.update(md=escape_markdown, json=lambda value: json.dumps(value, ensure_ascii=False), prose=_prose, url=_url)
+    return env
+
+
+def _render(env: Environment, template: str, path: str, **context) -> Page:
+    """Render one template to a page at a path; links in it are relative to that path."""
+    return Page(path, env.get_template(template).render(page_path=path, **context))
+
+
+def escape_markdown(text: str) -> str:
+    """Make one line of contributor text literal in Markdown (no links, emphasis, HTML or attributes)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+@pass_context
+def _url(context, target: ValidEntry | str) -> str:
+    """A relative link from the page being rendered to an entry or to a generated page path."""
+    path = entry_page_path(target) if isinstance(target, ValidEntry) else target
+    return posixpath.relpath(path, posixpath.dirname(context["page_path"]) or ".")
+
+
+@pass_context
+def _prose(context, text: str) -> str:
+    """Turn [[id]] and [[id|text]] in contributor Markdown into relative links."""
+    kb: KnowledgeBase = context["kb"]
+
+    def replace(match: re.Match) -> str:
+        target = kb.entries[match.group(1).strip()]
+        label = match.group(2).strip() if match.group(2) else escape_markdown(target.model.title)
+        return f"[{label}]({_url(context, target)})"
+
+    return WIKI_LINK.sub(replace, text)

@@ -1,0 +1,383 @@
+"""The entry models per kind: the single source of truth, also exported as JSON Schema.
+
+Pydantic models validate the loader's all-string data and convert it (dates, whole
+numbers). Relation fields use `Ref` types that carry their target kinds, so the
+link stage discovers every relation from the models instead of a second table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+
+from .errors import Diagnostic, did_you_mean
+from .loader import ID_PATTERN, RawEntry
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+MAX_LINE = 300
+_SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?([^)\s>]*)"),  # [text](target) and ![alt](target)
+    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M),  # [label]: target
+    re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>"),  # <scheme:autolink>
+    re.compile(r"""(?:href|src)\s*=\s*["']?([^"'\s>]+)""", re.I),  # raw HTML attributes
+)
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks a field as a relation: which kinds it may name and how both ends are labelled."""
+
+    targets: tuple[str, ...]
+    label: str
+    inverse: str
+
+
+def _single_line(value: str) -> str:
+    """Strip a one-line field and refuse line breaks in it."""
+    value = value.strip()
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line: remove the line break (use a '>-' block only for body text)")
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > MAX_LINE:
+        raise ValueError(f"is {len(value)} characters; keep it under {MAX_LINE}")
+    return value
+
+
+def _markdown(value: str) -> str:
+    """Accept Markdown whose links use only safe schemes or [[id]] entry links."""
+    for pattern in _LINK_TARGETS:
+        for match in pattern.finditer(value):
+            _check_link_target(match.group(1))
+    return value.strip()
+
+
+def _check_link_target(target: str) -> None:
+    """Refuse link targets other than http(s)/mailto URLs and #anchors."""
+    if not target or target.startswith("#"):
+        return
+    scheme = _SCHEME.match(target)
+    if scheme is None:
+        raise ValueError(f"link target '{target}' is not a full URL: link entries with [[id]], pages elsewhere with https://…")
+    if scheme.group(1).lower() not in SAFE_SCHEMES:
+        raise ValueError(f"link scheme '{scheme.group(1)}:' is not allowed: use http, https or mailto")
+
+
+def _url(value: str) -> str:
+    """Accept an absolute http, https or mailto URL."""
+    value = _single_line(value)
+    scheme = _SCHEME.match(value)
+    if scheme is None or scheme.group(1).lower() not in SAFE_SCHEMES or value.startswith("<"):
+        raise ValueError("must be an http, https or mailto URL")
+    return value
+
+
+def _entry_id(value: str) -> str:
+    """Accept an id in the entry id form."""
+    value = value.strip()
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"'{value}' is not an id: ids use lower-case letters, digits and hyphens")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept only YYYY-MM-DD dates, so '2024-1-2' or a timestamp never slips through."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a real date ({exc}): write YYYY-MM-DD") from None
+    return value
+
+
+def Ref(*targets: str, label: str, inverse: str) -> Any:  # noqa: N802 - reads as a type
+    """An id that must name an entry of one of the target kinds (any kind when none given)."""
+    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, label, inverse)]
+
+
+class MarkdownText:
+    """Marks a field as Markdown prose, where [[id]] links are resolved."""
+
+
+Line = Annotated[str, AfterValidator(_single_line)]
+Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText()]
+Url = Annotated[str, AfterValidator(_url)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+EntryId = Annotated[str, AfterValidator(_entry_id)]
+Tag = Annotated[str, AfterValidator(_entry_id)]
+Citation_Source = Ref("sources", label="Sources", inverse="Cited by")
+
+
+class KbModel(BaseModel):
+    """Base of every model: unknown fields are errors, strings are not coerced from numbers."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Citation(KbModel):
+    """A source an entry rests on, with where in it to look."""
+
+    source: Citation_Source = Field(description="Id of the source entry.")
+    locator: Line | None = Field(None, description="Where in the source: a section, or 'comment by …'.")
+
+
+def _citation(value: Any) -> Any:
+    """Let a citation be written as a bare source id."""
+    return {"source": value} if isinstance(value, str) else value
+
+
+class Entry(KbModel):
+    """Fields every kind of entry has."""
+
+    kind: ClassVar[str]
+    title: Line = Field(description="The entry's name, as it appears in headings and listings.")
+    summary: Line = Field(description="One sentence (under 30 words) used in listings, tooltips, search and the inventory.")
+    body: Markdown = Field("", description="The explanation, in Markdown. Link other entries with [[id]] or [[id|text]].")
+    tags: list[Tag] = Field(default_factory=list, description="Lower-case, hyphenated topic tags.")
+    sources: list[Annotated[Citation, BeforeValidator(_citation)]] = Field(
+        default_factory=list, description="Source ids this entry rests on, optionally as {source: id, locator: '…'}."
+    )
+    related: list[Ref(label="Related", inverse="Related")] = Field(default_factory=list, description="Ids of related entries of any kind.")
+    aliases: list[EntryId] = Field(default_factory=list, description="Former ids of this entry; old links redirect here.")
+    added: Date = Field(description="Date the entry was added, YYYY-MM-DD.")
+    last_reviewed: Date | None = Field(None, description="Date the entry was last checked against its sources, YYYY-MM-DD.")
+
+
+class Distinction(KbModel):
+    """How a term differs from a neighbouring term."""
+
+    term: Ref("definitions", label="Distinguished from", inverse="Distinguished from") = Field(description="Id of the neighbouring definition.")
+    difference: Markdown = Field(description="How the two differ, in Markdown.")
+
+
+class Perspective(KbModel):
+    """One author's view of a term, where the authors disagree."""
+
+    source: Citation_Source = Field(description="Id of the source holding this view.")
+    locator: Line | None = Field(None, description="Where in the source, e.g. 'comment by …'.")
+    view: Markdown = Field(description="The view, in our own words.")
+
+
+class Definition(Entry):
+    """A term of the field and what it means."""
+
+    kind: ClassVar[str] = "definitions"
+    term: Line = Field(description="The term as readers write it, lower case unless a proper noun.")
+    also_known_as: list[Line] = Field(default_factory=list, description="Other names for the same idea.")
+    distinctions: list[Distinction] = Field(default_factory=list, description="How this term differs from its neighbours.")
+    perspectives: list[Perspective] = Field(default_factory=list, description="Where the authors disagree, each author's view.")
+
+
+class Behaviour(Entry):
+    """An observable thing people do when they are customer-focused."""
+
+    kind: ClassVar[str] = "behaviours"
+    in_practice: list[Markdown] = Field(min_length=1, description="What it looks like in practice, one item each.")
+    why_it_matters: Markdown = Field(description="Why it matters, for the customer and the company.")
+    anti_patterns: list[Markdown] = Field(default_factory=list, description="What it looks like when it goes wrong.")
+    discussion_questions: list[Line] = Field(min_length=1, description="Questions a trainer can put to a group.")
+
+
+class Example(Entry):
+    """A short illustrative scenario that shows one or more behaviours."""
+
+    kind: ClassVar[str] = "examples"
+    shows: list[Ref("behaviours", label="Shows", inverse="Examples")] = Field(min_length=1, description="Ids of the behaviours this example shows.")
+    takeaway: Markdown = Field("", description="The lesson in one or two sentences.")
+
+
+class CaseNote(Entry):
+    """What a real company did, as a source describes it."""
+
+    kind: ClassVar[str] = "case-notes"
+    company: Line = Field(description="The company or group of companies.")
+    period: Line = Field(description="When, as the source dates it, e.g. 'as described in 2008'.")
+    what_they_did: list[Markdown] = Field(min_length=1, description="What the source says they did, one item each.")
+    demonstrates: list[Ref("behaviours", label="Demonstrates", inverse="Case notes")] = Field(
+        min_length=1, description="Ids of the behaviours this case demonstrates."
+    )
+    caveats: list[Markdown] = Field(default_factory=list, description="Limits of the claim: the source's date, who says so.")
+
+
+class Source(Entry):
+    """An article or other work the knowledge comes from."""
+
+    kind: ClassVar[str] = "sources"
+    author: Line | None = Field(None, description="The author, where the work names one.")
+    publisher: Line = Field(description="The publication, blog or organisation.")
+    published: Date | None = Field(None, description="Publication date, YYYY-MM-DD, where given.")
+    url: Url | None = Field(None, description="An http(s) address of the work, where known.")
+
+
+class Step(KbModel):
+    """One step of a learning path."""
+
+    entry: Ref(label="Steps", inverse="Learning paths") = Field(description="Id of the entry this step covers.")
+    minutes: int = Field(ge=1, le=480, description="Minutes the step takes.")
+    activity: Line | None = Field(None, description="What the learners do, e.g. 'Read, then discuss in pairs'.")
+    notes: Markdown = Field("", description="Trainer notes for this step, in Markdown.")
+    questions: list[Line] = Field(default_factory=list, description="Discussion questions for this step.")
+
+
+class LearningPath(Entry):
+    """An ordered, timed route through entries for onboarding or a workshop."""
+
+    kind: ClassVar[str] = "paths"
+    audience: Line = Field(description="Who the path is for.")
+    format: Literal["self-study", "workshop"] = Field(description="self-study or workshop.")
+    objectives: list[Line] = Field(min_length=1, description="What learners can do afterwards.")
+    steps: list[Step] = Field(min_length=1, description="The ordered steps.")
+    discussion_questions: list[Line] = Field(default_factory=list, description="Closing questions for the whole path.")
+
+
+MODELS: dict[str, type[Entry]] = {m.kind: m for m in (Definition, Behaviour, Example, CaseNote, Source, LearningPath)}
+SINGULAR = {"definitions": "definition", "behaviours": "behaviour", "examples": "example", "case-notes": "case note", "sources": "source", "paths": "learning path"}
+
+
+@dataclass
+class ValidEntry:
+    """A validated entry: its typed model plus where it came from."""
+
+    raw: RawEntry
+    model: Entry
+
+    @property
+    def id(self) -> str:
+        return self.raw.id
+
+    @property
+    def kind(self) -> str:
+        return self.raw.kind
+
+
+def validate_entries(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], list[Diagnostic]]:
+    """Validate every raw entry against its kind's model, collecting all problems."""
+    entries: list[ValidEntry] = []
+    diagnostics: list[Diagnostic] = []
+    for raw in raw_entries:
+        model_class = MODELS[raw.kind]
+        try:
+            entries.append(ValidEntry(raw, model_class.model_validate(raw.data)))
+        except ValidationError as exc:
+            errors = exc.errors()
+            diagnostics.extend(_diagnostic(raw, model_class, error) for error in errors)
+            entries.append(ValidEntry(raw, _partial_model(model_class, raw.data, errors)))
+    return entries, diagnostics
+
+
+def _partial_model(model_class: type[Entry], data: dict, errors: list) -> Entry:
+    """Build a model from the fields that did validate, so links in a bad file are still checked."""
+    bad = {error["loc"][0] for error in errors if error["loc"]}
+    good = {}
+    for name, field in model_class.model_fields.items():
+        if name in data and name not in bad:
+            good[name] = _adapter(model_class, name).validate_python(data[name])
+    return model_class.model_construct(**good)
+
+
+@functools.cache
+def _adapter(model_class: type[Entry], name: str) -> TypeAdapter:
+    """A validator for one field of a model (cached: building one is slow)."""
+    field = model_class.model_fields[name]
+    annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return TypeAdapter(annotation)
+
+
+def _diagnostic(raw: RawEntry, model_class: type[Entry], error: Any) -> Diagnostic:
+    """Turn one pydantic error into a located, actionable message."""
+    loc = tuple(error["loc"])
+    name = dotted_path(loc)
+    kind, problem = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        fields = _fields_at(model_class, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), fields) or f" Fields here: {', '.join(fields)}."
+        return Diagnostic(raw.locate(loc, key=True), f"unknown field '{loc[-1]}'.{hint}")
+    if kind == "missing":
+        return Diagnostic(raw.locate(loc[:-1]), f"missing required field '{name}' ({_describe(model_class, loc)})")
+    messages = {
+        "string_type": "must be text, not a list or mapping",
+        "list_type": "must be a list: put each item on its own line starting with '- '",
+        "model_type": "must be a mapping of fields",
+        "dict_type": "must be a mapping of fields",
+        "int_parsing": "must be a whole number",
+        "too_short": f"needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)",
+        "literal_error": f"must be one of: {error.get('ctx', {}).get('expected', '')}",
+    }
+    if kind in messages:
+        return Diagnostic(raw.locate(loc), f"'{name}' {messages[kind]}")
+    return Diagnostic(raw.locate(loc), f"'{name}': {problem.removeprefix('Value error, ')}")
+
+
+def dotted_path(loc: tuple) -> str:
+    """Render a pydantic location like steps.2.minutes as steps[2].minutes."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(model_class: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """Follow a location through nested models to the model that holds its last part."""
+    current: Any = model_class
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """Find a model class inside list[...] or Annotated[...] annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_at(model_class: type[Entry], loc: tuple) -> list[str]:
+    """Names of the fields accepted at a location."""
+    model = _model_at(model_class, loc)
+    return list(model.model_fields) if model else []
+
+
+def _describe(model_class: type[Entry], loc: tuple) -> str:
+    """The field's description, to say what a missing field wants."""
+    model = _model_at(model_class, loc[:-1])
+    field = model.model_fields.get(loc[-1]) if model else None
+    return (field.description or "required").rstrip(".") if field else "required"
+
+
+def iter_marked(model: BaseModel, marker: type, path: tuple = ()):
+    """Yield (yaml path, value, marker) for every string held in fields carrying a marker type."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name, None)  # partial models lack invalid fields
+        mark = next((m for m in _annotated_metadata(field.annotation, field.metadata) if isinstance(m, marker)), None)
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            item_path = (*path, name, index) if isinstance(value, list) else (*path, name)
+            if isinstance(item, BaseModel):
+                yield from iter_marked(item, marker, item_path)
+            elif mark is not None and isinstance(item, str):
+                yield item_path, item, mark
+
+
+def _annotated_metadata(annotation: Any, metadata: list) -> list:
+    """Collect Annotated metadata of a field and of its list item type."""
+    found = list(metadata)
+    for arg in get_args(annotation):
+        found.extend(getattr(arg, "__metadata__", ()))
+    return found
