@@ -28,18 +28,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Check, build and preview the customer-focus handbook.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project root holding content/ (default: .)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), help="project root holding content/ (default: .)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    check_cmd = commands.add_parser("check", help="validate every entry and report all problems")
+    check_cmd = commands.add_parser("check", parents=[common], help="validate every entry and report all problems")
     check_cmd.set_defaults(run=_check)
 
-    build_cmd = commands.add_parser("build", help="build the site into site/, replacing it only on success")
+    build_cmd = commands.add_parser("build", parents=[common], help="build the site into site/, replacing it only on success")
     build_cmd.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site under the root)")
     build_cmd.add_argument("--markdown-only", type=Path, metavar="DIR", help="write the generated Markdown to DIR for another engine, without MkDocs")
     build_cmd.set_defaults(run=_build)
 
-    serve_cmd = commands.add_parser("serve", help="preview the site with live reload")
+    serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     serve_cmd.set_defaults(run=_serve)
     return parser

@@ -41,10 +41,16 @@ class KbError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return ' Did you mean 'x'?' for the closest candidate, or an empty string."""
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like word, if any is close enough to be a likely typo."""
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" Did you mean '{matches[0]}'?" if matches else ""
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return " Did you mean 'x'?" for the closest candidate, or an empty string."""
+    match = closest(word, candidates)
+    return f" Did you mean '{match}'?" if match else ""
 
 
 def raise_if_errors(diagnostics: list[Diagnostic]) -> None:

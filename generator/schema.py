@@ -15,7 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
-from .errors import Diagnostic, did_you_mean
+from .errors import Diagnostic, closest, did_you_mean
 from .loader import ID_PATTERN, RawEntry
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -267,10 +267,22 @@ def validate_entries(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], lis
         try:
             entries.append(ValidEntry(raw, model_class.model_validate(raw.data)))
         except ValidationError as exc:
-            errors = exc.errors()
+            errors = _without_misspelt_missing(model_class, exc.errors())
             diagnostics.extend(_diagnostic(raw, model_class, error) for error in errors)
             entries.append(ValidEntry(raw, _partial_model(model_class, raw.data, errors)))
     return entries, diagnostics
+
+
+def _without_misspelt_missing(model_class: type[Entry], errors: list) -> list:
+    """Drop 'missing x' when an unknown field is a misspelling of x: one mistake, one message."""
+    misspelt = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            match = closest(str(loc[-1]), _fields_at(model_class, loc[:-1]))
+            if match:
+                misspelt.add((*loc[:-1], match))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
 
 
 def _partial_model(model_class: type[Entry], data: dict, errors: list) -> Entry:

@@ -1,0 +1,65 @@
+"""Shared helpers: the project root, fixture projects, running kb, and golden files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE_GOLDEN = os.environ.get("KB_UPDATE_GOLDEN") == "1"
+MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def make_project(destination: Path, content: Path | None = None) -> Path:
+    """Lay out a project (mkdocs.yml, templates, content) in a temporary folder."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_templates", destination / "site_templates")
+    shutil.copytree(content or FIXTURES / "basic" / "content", destination / "content")
+    return destination
+
+
+def run_kb(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the kb command line as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **MKDOCS_ENV},
+    )
+
+
+def assert_golden(path: Path, actual: str) -> None:
+    """Compare text with a golden file; KB_UPDATE_GOLDEN=1 rewrites the file instead."""
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}: run with KB_UPDATE_GOLDEN=1 and review it"
+    assert actual == path.read_text(encoding="utf-8"), f"output differs from {path.relative_to(ROOT)}"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The basic fixture knowledge base built with the real MkDocs + Material."""
+    project = make_project(tmp_path_factory.mktemp("fixture-project"))
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The shipped handbook built from the repository's own content, and the build's output."""
+    site = tmp_path_factory.mktemp("shipped") / "site"
+    result = run_kb("build", "--site-dir", str(site), cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site, result

@@ -1,0 +1,62 @@
+"""Golden tests: fixture entries in, the exact generated Markdown out; and the engine boundary."""
+
+from __future__ import annotations
+
+import ast
+
+from conftest import FIXTURES, GOLDEN, ROOT, assert_golden, make_project, run_kb
+from generator.pipeline import build_pages
+from generator.render import escape_markdown
+
+
+def test_generated_markdown_matches_golden_pages():
+    _, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    for page in pages:
+        assert_golden(GOLDEN / "markdown" / "basic" / page.path, page.markdown)
+    golden_files = {p.relative_to(GOLDEN / "markdown" / "basic").as_posix() for p in (GOLDEN / "markdown" / "basic").rglob("*.md")}
+    assert golden_files == {page.path for page in pages}
+
+
+def test_relations_are_derived_on_the_other_side():
+    kb, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    behaviour = next(p for p in pages if p.path == "behaviours/answer-quickly.md").markdown
+    # Declared only on the example, the case note, the path and the definition's prose:
+    assert "## Examples\n\n- [The quick reply](../examples/quick-reply.md)" in behaviour
+    assert "## Case notes\n\n- [Example Corp answers fast](../case-notes/example-corp.md)" in behaviour
+    assert "## Learning paths\n\n- [First steps](../paths/first-steps.md)" in behaviour
+    assert "## Mentioned in\n\n- [Service focus](../definitions/service-focus.md)" in behaviour
+    source = next(p for p in pages if p.path == "sources/field-notes.md").markdown
+    cited_by = source.split("## Cited by")[1]
+    for entry_id in ("answer-quickly", "quick-reply", "example-corp", "first-steps", "service-focus", "service-culture"):
+        assert f"{entry_id}.md)" in cited_by
+    # related is symmetric: declared on service-culture only
+    focus = next(p for p in pages if p.path == "definitions/service-focus.md").markdown
+    assert "## Related\n\n- [Service culture](service-culture.md)" in focus
+
+
+def test_markdown_escaping_keeps_contributor_text_literal():
+    assert escape_markdown("[x](javascript:alert(1))") == r"\[x\](javascript:alert(1))"
+    assert escape_markdown("<b onclick=x>") == "&lt;b onclick=x&gt;"
+    assert escape_markdown("a {: onclick=x } | *b* _c_ `d`") == r"a \{: onclick=x \} \| \*b\* \_c\_ \`d\`"
+
+
+def test_markdown_only_build_writes_every_page_without_mkdocs(tmp_path):
+    project = make_project(tmp_path / "p")
+    out = tmp_path / "md"
+    result = run_kb("build", "--markdown-only", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    _, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == sorted(p.path for p in pages)
+    assert (out / "behaviours" / "answer-quickly.md").read_text() == next(p.markdown for p in pages if p.path == "behaviours/answer-quickly.md")
+    assert not (project / "site").exists()
+
+
+def test_only_the_integration_module_imports_mkdocs():
+    offenders = []
+    for path in (ROOT / "generator").glob("*.py"):
+        if path.name == "mkdocs_plugin.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.name}: {n}" for n in names if n == "mkdocs" or n.startswith("mkdocs.")]
+    assert offenders == []

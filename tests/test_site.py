@@ -1,0 +1,157 @@
+"""End-to-end builds with the real MkDocs + Material, their HTML parsed and asserted on."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import MKDOCS_ENV, ROOT, make_project, run_kb
+from generator.pipeline import check
+from sitecrawl import broken_links, parse
+
+ENTRY_KINDS = ("definitions", "behaviours", "examples", "case-notes", "sources", "paths")
+
+
+def test_backlink_is_on_the_target_page(fixture_site):
+    page = parse(fixture_site / "behaviours" / "answer-quickly" / "index.html")
+    heading = page.find(id="examples")
+    assert heading is not None and heading.name == "h2"
+    links = [a["href"] for a in heading.find_next("ul").find_all("a")]
+    assert links == ["../../examples/quick-reply/"]
+
+
+def test_every_entry_has_its_permalink_and_is_kept_out_of_the_nav(fixture_site):
+    kb, _ = check(ROOT / "tests" / "fixtures" / "basic")
+    for entry in kb.entries.values():
+        assert (fixture_site / entry.kind / entry.id / "index.html").is_file(), entry.id
+    nav = parse(fixture_site / "index.html").select(".md-nav--primary a.md-nav__link")
+    nav_targets = {a.get("href") for a in nav}
+    assert "definitions/" in nav_targets
+    assert not any(href and href.count("/") > 1 for href in nav_targets if not href.startswith("#")), nav_targets
+
+
+def test_every_internal_link_and_anchor_resolves(fixture_site):
+    assert broken_links(fixture_site) == []
+
+
+def test_search_index_contains_every_entry(fixture_site):
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    kb, _ = check(ROOT / "tests" / "fixtures" / "basic")
+    for entry in kb.entries.values():
+        assert f"{entry.kind}/{entry.id}/" in locations, entry.id
+    titles = {doc["title"] for doc in index["docs"]}
+    assert "Service focus" in titles
+
+
+def test_edit_button_opens_the_yaml_source(fixture_site):
+    page = parse(fixture_site / "definitions" / "service-focus" / "index.html")
+    edit = page.select_one("a.md-content__button[href]")
+    assert edit is not None
+    assert edit["href"].endswith("/edit/main/content/definitions/service-focus.yaml")
+
+
+def test_failed_build_leaves_the_previous_site_in_place(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert run_kb("build", cwd=project).returncode == 0
+    before = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    (project / "content" / "behaviours" / "answer-quickly.yaml").write_text("title: [broken\n")
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 1
+    assert "the previous site was left as it was" in result.stderr
+    after = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in project.iterdir() if p.name.startswith("site.")] == []  # no half-built folder left
+
+
+def test_shipped_site_builds_strict_with_zero_warnings(shipped_build):
+    site, result = shipped_build
+    output = result.stdout + result.stderr
+    assert "WARNING" not in output, output
+    kb, problems = check(ROOT)
+    assert problems == []
+    for entry in kb.entries.values():
+        assert (site / entry.kind / entry.id / "index.html").is_file(), entry.id
+    assert broken_links(site) == []
+
+
+def _allowed_external_links() -> set[str]:
+    """Plain links the site may carry off-site: the sources' own addresses and the edit button's forge."""
+    kb, _ = check(ROOT)
+    allowed = {e.model.url for e in kb.entries.values() if e.kind == "sources" and e.model.url}
+    config = (ROOT / "mkdocs.yml").read_text()
+    edit_base = re.search(r'KB_EDIT_URI, "([^"]+)"', config).group(1)
+    return allowed | {edit_base}
+
+
+def test_shipped_site_loads_nothing_from_another_host(shipped_build):
+    site, _ = shipped_build
+    allowed = _allowed_external_links()
+    problems = []
+    for html in site.rglob("*.html"):
+        page = parse(html)
+        for element in page.find_all(True):
+            for attribute in ("src", "href", "srcset", "data", "poster", "action"):
+                value = element.get(attribute)
+                if not value or not re.match(r"^(https?:)?//", value):
+                    continue
+                plain_link = element.name == "a" and attribute == "href"
+                if not plain_link or not any(value.startswith(a) for a in allowed):
+                    problems.append(f"{html.relative_to(site)}: <{element.name} {attribute}={value}>")
+        for style in page.find_all("style"):
+            problems += [f"{html.relative_to(site)}: {u}" for u in re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]*\)", style.text)]
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        problems += [f"{css.relative_to(site)}: {u}" for u in re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])(?:https?:)?//[^)'\"]*", text)]
+    assert problems == []
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, text: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = _fetch(url)
+        if body is not None and text in body:
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_live_reloads_an_edited_yaml_file_and_template(tmp_path):
+    project = make_project(tmp_path / "p")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **MKDOCS_ENV},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/behaviours/answer-quickly/"
+        assert _wait_for(url, "Reply to a customer the same day.", 60), "the preview server never served the page"
+        path = project / "content" / "behaviours" / "answer-quickly.yaml"
+        path.write_text(path.read_text().replace("Reply to a customer the same day.", "Reply within the hour."))
+        assert _wait_for(url, "Reply within the hour.", 30), "the edited YAML did not show up without a restart"
+        template = project / "site_templates" / "behaviours.md.j2"
+        template.write_text(template.read_text().replace("## Why it matters", "## Why this matters"))
+        assert _wait_for(url, "Why this matters", 30), "the edited template did not show up without a restart"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
