@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -10,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import Diagnostic, KbError
-from .pipeline import build_pages, check
+from .errors import Diagnostic, KbError, SourceLocation
+from .inventory import DEFAULT_PROJECT, INVENTORY_FILE, inventory_data
+from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
+from .pipeline import build_pages, check, site_files
 
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -43,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     serve_cmd.set_defaults(run=_serve)
+
+    links_cmd = commands.add_parser("links", help="check other documents' links into the handbook")
+    links_commands = links_cmd.add_subparsers(required=True, metavar="ACTION")
+    links_check = links_commands.add_parser("check", parents=[common], help="report broken and renamed handbook links in Markdown, HTML or reStructuredText files")
+    links_check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files, or folders to search for .md, .html and .rst files")
+    links_check.add_argument("--base-url", action="append", default=[], metavar="URL", help="the handbook's address, e.g. https://docs.example.org/handbook/ (repeatable)")
+    links_check.add_argument("--inventory", type=Path, metavar="FILE_OR_SITE", help="a downloaded inventory.json or a built site folder (default: the content under --root)")
+    links_check.set_defaults(run=_links_check)
     return parser
 
 
@@ -67,17 +78,26 @@ def _build(args) -> int:
 
 
 def _write_markdown(root: Path, out: Path) -> int:
-    """Write every generated page as Markdown under out/ (never outside it)."""
-    _, pages, _ = build_pages(root)
+    """Write every generated page as Markdown under out/ (never outside it), with the redirects and inventories."""
+    site_url = os.environ.get("KB_SITE_URL") or None
+    kb, pages, _ = build_pages(root, site_url=site_url)
     out = out.resolve()
     for page in pages:
-        target = (out / page.path).resolve()
-        if not target.is_relative_to(out):
-            raise RuntimeError(f"page path escapes the output folder: {page.path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.markdown, encoding="utf-8")
-    print(f"wrote {len(pages)} Markdown pages to {out}")
+        _write_inside(out, page.path, page.markdown.encode("utf-8"))
+    extras = site_files(kb, pages, site_url=site_url)
+    for extra in extras:
+        _write_inside(out, extra.path, extra.content)
+    print(f"wrote {len(pages)} Markdown pages and {len(extras)} other files (redirects, inventories, feed) to {out}")
     return 0
+
+
+def _write_inside(out: Path, relative: str, data: bytes) -> None:
+    """Write one file under out/, refusing a path that would escape it."""
+    target = (out / relative).resolve()
+    if not target.is_relative_to(out):
+        raise RuntimeError(f"generated path escapes the output folder: {relative}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def publish_site(root: Path, site_dir: Path) -> int:
@@ -107,6 +127,53 @@ def _serve(args) -> int:
     """kb serve: run MkDocs' live-reloading preview server."""
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", args.dev_addr]
     return subprocess.call(command, cwd=args.root, env={**os.environ, **MKDOCS_ENV})
+
+
+def _links_check(args) -> int:
+    """kb links check: every broken link is an error (exit 1); a renamed one is a warning with its replacement."""
+    handbook = _load_handbook(args.root, args.inventory, args.base_url)
+    files = _files_to_scan(args.paths)
+    links, problems = 0, []
+    for path in files:
+        found, file_problems = check_text(path.as_posix(), path.read_text(encoding="utf-8", errors="replace"), handbook)
+        links += found
+        problems += file_problems
+    for problem in problems:
+        print(problem)
+    broken = sum(p.severity == "error" for p in problems)
+    renamed = len(problems) - broken
+    print(f"checked {links} handbook link(s) in {len(files)} file(s): {broken} broken, {renamed} to a renamed entry", file=sys.stderr)
+    if not handbook.base_urls:
+        print("no base URL known: only /go/<id>/ links were recognised; pass --base-url", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def _load_handbook(root: Path, inventory: Path | None, base_urls: list[str]) -> Handbook:
+    """The inventory of a built site folder, of a downloaded inventory.json, or of the content under root."""
+    if inventory is None:
+        kb, pages, _ = build_pages(root)
+        return handbook_from_inventory(inventory_data(kb, [p.path for p in pages], project=DEFAULT_PROJECT, site_url=None), "content", base_urls)
+    site_dir = inventory if inventory.is_dir() else None
+    inventory_file = inventory / INVENTORY_FILE if site_dir else inventory
+    try:
+        data = json.loads(inventory_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KbError([Diagnostic(SourceLocation(str(inventory_file)), f"cannot read the inventory ({exc}): pass a built site folder or a downloaded {INVENTORY_FILE}")]) from None
+    files = site_file_keys([p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()]) if site_dir else None
+    return handbook_from_inventory(data, str(inventory_file), base_urls, files)
+
+
+def _files_to_scan(paths: list[Path]) -> list[Path]:
+    """The named files, and the Markdown, HTML, reStructuredText and text files under named folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCANNED_SUFFIXES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise KbError([Diagnostic(SourceLocation(str(path)), "no such file or folder")])
+    return files
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:

@@ -16,11 +16,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import KbError
-from .pipeline import build_pages
+from .inventory import SiteFile
+from .pipeline import build_pages, site_files
 from .render import Page
 
 log = logging.getLogger("mkdocs.plugins.kb")
 CACHE = Path(".cache") / "kb" / "pages"
+STATIC_CACHE = Path(".cache") / "kb" / "static"  # redirects, inventories, feed: copied as they are
 
 
 class KnowledgeBasePlugin(BasePlugin):
@@ -30,7 +32,7 @@ class KnowledgeBasePlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = Path(config.config_file_path).resolve().parent
         try:
-            _, pages, diagnostics = build_pages(root)
+            kb, pages, diagnostics = build_pages(root, site_url=config.site_url)
         except KbError as exc:
             raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
         for diagnostic in diagnostics:
@@ -39,6 +41,7 @@ class KnowledgeBasePlugin(BasePlugin):
         for page in pages:
             files.append(_generated_file(config, cache, page))
         _remove_stale(cache, {page.path for page in pages})
+        _add_site_files(files, config, root / STATIC_CACHE, site_files(kb, pages, project=config.site_name, site_url=config.site_url))
         return files
 
 
@@ -63,5 +66,19 @@ def _write_if_changed(target: Path, text: str) -> None:
 def _remove_stale(cache: Path, keep: set[str]) -> None:
     """Delete cached pages of entries that no longer exist."""
     for path in cache.rglob("*.md"):
+        if path.relative_to(cache).as_posix() not in keep:
+            path.unlink()
+
+
+def _add_site_files(files: Files, config: MkDocsConfig, cache: Path, extras: list[SiteFile]) -> None:
+    """Add the non-Markdown files (redirects, inventories, feed), each backed by a file in the cache."""
+    for extra in extras:
+        target = cache / extra.path
+        if not (target.is_file() and target.read_bytes() == extra.content):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(extra.content)
+        files.append(File.generated(config, extra.path, abs_src_path=str(target)))
+    keep = {extra.path for extra in extras}
+    for path in cache.rglob("*.*"):  # redirects of former ids that were dropped
         if path.relative_to(cache).as_posix() not in keep:
             path.unlink()

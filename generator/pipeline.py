@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Diagnostic, raise_if_errors
+from .inventory import (
+    DEFAULT_PROJECT,
+    INVENTORY_FILE,
+    SPHINX_INVENTORY_FILE,
+    SiteFile,
+    inventory_data,
+    inventory_json,
+    redirect_files,
+    sphinx_inventory,
+)
 from .links import KnowledgeBase, link_entries
 from .loader import load_content
 from .render import Page, render_pages
 from .schema import validate_entries
+from .whatsnew import FEED_FILE, atom_feed, recent_changes
 
 
 def check(root: Path) -> tuple[KnowledgeBase, list[Diagnostic]]:
@@ -19,8 +30,19 @@ def check(root: Path) -> tuple[KnowledgeBase, list[Diagnostic]]:
     return kb, sorted(load_problems + schema_problems + link_problems)
 
 
-def build_pages(root: Path, templates: Path | None = None) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:
+def build_pages(root: Path, templates: Path | None = None, site_url: str | None = None) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:
     """Check the content and render every page; raise KbError when any error was found."""
     kb, diagnostics = check(root)
     raise_if_errors(diagnostics)
-    return kb, render_pages(kb, templates or root / "site_templates"), diagnostics
+    return kb, render_pages(kb, templates or root / "site_templates", site_url), diagnostics
+
+
+def site_files(kb: KnowledgeBase, pages: list[Page], *, project: str = DEFAULT_PROJECT, site_url: str | None = None) -> list[SiteFile]:
+    """The files beside the pages: redirects and short links, inventory.json, objects.inv and the Atom feed."""
+    inventory = inventory_data(kb, [page.path for page in pages], project=project, site_url=site_url)
+    return [
+        *redirect_files(kb, site_url),
+        SiteFile(INVENTORY_FILE, inventory_json(inventory)),
+        SiteFile(SPHINX_INVENTORY_FILE, sphinx_inventory(kb, project=project)),
+        SiteFile(FEED_FILE, atom_feed(recent_changes(kb), project=project, site_url=site_url)),
+    ]

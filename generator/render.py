@@ -10,9 +10,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
+from .inventory import absolute_url, entry_url, short_url
 from .links import WIKI_LINK, KnowledgeBase
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
+from .whatsnew import WHATS_NEW_PAGE, by_date, recent_changes
 
 KIND_TITLES = {
     "definitions": "Definitions",
@@ -39,11 +41,12 @@ class Page:
     source_path: str | None = None
 
 
-def render_pages(kb: KnowledgeBase, template_dir: Path) -> list[Page]:
-    """Render the home page, the kind indexes, the tag index and every entry page."""
-    env = make_environment(template_dir, kb)
+def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = None) -> list[Page]:
+    """Render the home page, the kind indexes, the tag index, what's new and every entry page."""
+    env = make_environment(template_dir, kb, site_url)
     pages = [_render(env, "home.md.j2", "index.md", kind_titles=KIND_TITLES)]
     pages.append(_render(env, "tags.md.j2", "tags.md", tags=kb.tags()))
+    pages.append(_render(env, "whats_new.md.j2", WHATS_NEW_PAGE, days=by_date(recent_changes(kb))))
     for kind in KINDS:
         pages.append(_render(env, "kind_index.md.j2", f"{kind}/index.md", kind=kind, groups=a_to_z(kb.by_kind(kind))))
     for entry in kb.entries.values():
@@ -82,7 +85,7 @@ def a_to_z(entries: list[ValidEntry]) -> list[tuple[str, list[ValidEntry]]]:
     return list(groups.items())
 
 
-def make_environment(template_dir: Path, kb: KnowledgeBase) -> Environment:
+def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None = None) -> Environment:
     """One Jinja environment for all pages; fields are data, never templates."""
     env = Environment(
         loader=FileSystemLoader(template_dir),
@@ -93,6 +96,8 @@ def make_environment(template_dir: Path, kb: KnowledgeBase) -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(kb=kb, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST)
+    # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
+    env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_markdown, json=lambda value: json.dumps(value, ensure_ascii=False), prose=_prose, url=_url)
     return env
 

@@ -1,0 +1,153 @@
+"""The link contract: permanent and short links, redirects from former ids, inventory.json and objects.inv.
+
+Pure functions from a KnowledgeBase to the bytes of files that are not Markdown pages;
+the MkDocs integration or the CLI writes them. Every link is relative to the file it is
+in, so the site works under any sub-path; absolute URLs appear only when site_url is known.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from dataclasses import dataclass
+
+import sphobjinv
+
+from .links import KnowledgeBase
+from .loader import KINDS
+from .schema import ValidEntry
+
+INVENTORY_SCHEMA_VERSION = 1
+INVENTORY_FILE = "inventory.json"
+SPHINX_INVENTORY_FILE = "objects.inv"
+SHORT_LINK_FOLDER = "go"
+DEFAULT_PROJECT = "Customer-focus handbook"
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """A generated file that is not a Markdown page: its path in the site and its bytes."""
+
+    path: str
+    content: bytes
+
+
+def entry_url(entry: ValidEntry) -> str:
+    """The permanent URL of an entry, relative to the site root: <kind>/<id>/."""
+    return f"{entry.kind}/{entry.id}/"
+
+
+def short_url(entry_id: str) -> str:
+    """The short link of an id, relative to the site root: go/<id>/."""
+    return f"{SHORT_LINK_FOLDER}/{entry_id}/"
+
+
+def page_url(page_path: str) -> str:
+    """The URL of a generated Markdown page relative to the site root (directory URLs)."""
+    stem = page_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
+def absolute_url(url: str, site_url: str | None) -> str:
+    """Join a site-relative URL to the site's address, or make it site-absolute when none is set."""
+    return (site_url.rstrip("/") if site_url else "") + "/" + url
+
+
+def redirect_files(kb: KnowledgeBase, site_url: str | None) -> list[SiteFile]:
+    """Redirect pages: /go/<id>/ for every id and former id, /<kind>/<former id>/ for every alias.
+
+    A former id redirects from every kind's folder: an alias does not record its old kind,
+    and an entry that moved kind (a definition rewritten as a behaviour) keeps its old links.
+    """
+    files = [_redirect(short_url(entry.id), entry, site_url) for entry in kb.entries.values()]
+    for old, new in sorted(kb.aliases.items()):
+        entry = kb.entries[new]
+        files.extend(_redirect(f"{kind}/{old}/", entry, site_url) for kind in KINDS)
+        files.append(_redirect(short_url(old), entry, site_url))
+    return files
+
+
+def _redirect(from_url: str, entry: ValidEntry, site_url: str | None) -> SiteFile:
+    """A static page at from_url that sends browsers and crawlers to the entry's permanent URL."""
+    target = posixpath.relpath(entry_url(entry), from_url) + "/"
+    canonical = absolute_url(entry_url(entry), site_url) if site_url else target
+    title = html.escape(entry.model.title)
+    text = (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{html.escape(canonical)}">\n'
+        f'<meta http-equiv="refresh" content="0; url={html.escape(target)}">\n'
+        "</head>\n<body>\n"
+        f'<p>This page is now at <a href="{html.escape(target)}">{title}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
+    return SiteFile(f"{from_url}index.html", text.encode("utf-8"))
+
+
+def inventory_data(kb: KnowledgeBase, page_paths: list[str], *, project: str, site_url: str | None) -> dict:
+    """The inventory other tools read: every entry with its URL, former ids and dates, and the other pages."""
+    entries = sorted(kb.entries.values(), key=lambda e: (e.kind, e.id))
+    return {
+        "schema_version": INVENTORY_SCHEMA_VERSION,
+        "project": project,
+        "base_url": site_url,
+        "entries": [_inventory_entry(entry) for entry in entries],
+        "pages": sorted(page_url(path) for path in page_paths if not _is_entry_page(kb, path)),
+    }
+
+
+def _inventory_entry(entry: ValidEntry) -> dict:
+    """One entry of inventory.json; URLs are relative to the inventory's own address."""
+    model = entry.model
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "title": model.title,
+        "summary": model.summary,
+        "url": entry_url(entry),
+        "short_url": short_url(entry.id),
+        "aliases": list(model.aliases),
+        "tags": list(model.tags),
+        "added": model.added.isoformat(),
+        "last_reviewed": model.last_reviewed.isoformat() if model.last_reviewed else None,
+    }
+
+
+def _is_entry_page(kb: KnowledgeBase, page_path: str) -> bool:
+    """Whether a generated page is an entry page (those are listed under entries)."""
+    kind, _, name = page_path.partition("/")
+    entry = kb.entries.get(name.removesuffix(".md"))
+    return entry is not None and entry.kind == kind
+
+
+def inventory_json(data: dict) -> bytes:
+    """Serialise the inventory with stable formatting, so unchanged content gives identical bytes."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> bytes:
+    """objects.inv in Sphinx's v2 format: ids and former ids as labels, pages as docs, terms as terms."""
+    inventory = sphobjinv.Inventory()
+    inventory.project, inventory.version = project, version
+    for entry in sorted(kb.entries.values(), key=lambda e: (e.kind, e.id)):
+        url, title = entry_url(entry), entry.model.title
+        inventory.objects.append(_sphinx_object(entry.id, "label", url, title))
+        inventory.objects.append(_sphinx_object(f"{entry.kind}/{entry.id}", "doc", url, title))
+        if entry.kind == "definitions":
+            inventory.objects.append(_sphinx_object(entry.model.term.lower(), "term", url, title))
+    for old, new in sorted(kb.aliases.items()):
+        entry = kb.entries[new]
+        # Former ids resolve straight to the new page (no redirect hop); -1 hides them from search.
+        inventory.objects.append(_sphinx_object(old, "label", entry_url(entry), entry.model.title, priority="-1"))
+    return sphobjinv.compress(inventory.data_file(contract=True))
+
+
+def _sphinx_object(name: str, role: str, url: str, title: str, priority: str = "1") -> sphobjinv.DataObjStr:
+    """One object of the std domain; a dispname of '-' means 'the same as the name'."""
+    return sphobjinv.DataObjStr(name=name, domain="std", role=role, priority=priority, uri=url, dispname=title or "-")
+

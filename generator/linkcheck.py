@@ -1,0 +1,120 @@
+"""`kb links check`: find links into the handbook in other teams' files and check them against the inventory.
+
+Works on text (the CLI reads the files): any http(s) URL under the handbook's base URL is
+checked, whatever the file's format (Markdown, HTML, reStructuredText all spell URLs out).
+Without a known base URL, only links in the short /go/<id>/ form are recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
+from .inventory import INVENTORY_SCHEMA_VERSION, SHORT_LINK_FOLDER
+from .loader import KINDS
+from .schema import SINGULAR
+
+URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}|\\^]+")
+TRAILING_PUNCTUATION = ".,;:!?*_~"
+GO_FORM = re.compile(rf"^(https?://[^/]+(?:/[^?#]*?)?/){SHORT_LINK_FOLDER}/[a-z0-9-]+/?(?:[?#].*)?$")
+SCANNED_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".rst", ".txt")
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """What the checker knows of the handbook: where it lives, its entries, former ids and other files."""
+
+    base_urls: tuple[str, ...]
+    entries: dict[str, str]  # id -> kind
+    aliases: dict[str, str]  # former id -> live id
+    files: frozenset[str]  # other pages and files, relative to the base: "", "tags/", "feed.xml"
+
+
+def handbook_from_inventory(data: object, source: str, base_urls: list[str], site_files: set[str] | None = None) -> Handbook:
+    """Read an inventory.json (already parsed); site_files lists a local build's files when there is one."""
+    if not isinstance(data, dict) or data.get("schema_version") != INVENTORY_SCHEMA_VERSION or not isinstance(data.get("entries"), list):
+        found = data.get("schema_version") if isinstance(data, dict) else None
+        raise KbError([Diagnostic(SourceLocation(source), f"not a handbook inventory of schema version {INVENTORY_SCHEMA_VERSION} (found {found!r}): download inventory.json from the handbook again, or point --inventory at a site built by 'kb build'")])
+    entries = {item["id"]: item["kind"] for item in data["entries"]}
+    aliases = {old: item["id"] for item in data["entries"] for old in item.get("aliases", [])}
+    files = set(data.get("pages", [])) | {"inventory.json", "objects.inv", "feed.xml", "sitemap.xml"} | (site_files or set())
+    bases = [*base_urls, *([data["base_url"]] if data.get("base_url") else [])]
+    return Handbook(tuple(dict.fromkeys(_with_slash(b) for b in bases)), entries, aliases, frozenset(files))
+
+
+def site_file_keys(relative_paths: list[str]) -> set[str]:
+    """URL keys of a built site's files: 'a/b/index.html' is also reachable as 'a/b/'."""
+    keys = set(relative_paths)
+    keys |= {path.removesuffix("index.html") for path in relative_paths if path == "index.html" or path.endswith("/index.html")}
+    return keys
+
+
+def check_text(path: str, text: str, handbook: Handbook) -> tuple[int, list[Diagnostic]]:
+    """Check every handbook link in one file's text; return how many there were and the problems."""
+    found, problems = 0, []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        for match in URL.finditer(line):
+            url = match.group(0).rstrip(TRAILING_PUNCTUATION)
+            base = _base_of(url, handbook.base_urls)
+            if base is None:
+                continue
+            found += 1
+            problem = _check_link(url, base, handbook)
+            if problem:
+                severity, message = problem
+                problems.append(Diagnostic(SourceLocation(path, line_number, match.start() + 1), message, severity))
+    return found, problems
+
+
+def _base_of(url: str, base_urls: tuple[str, ...]) -> str | None:
+    """The handbook base a URL is under; with no known base, the base of a /go/<id>/ short link."""
+    for base in base_urls:
+        if url.startswith(base) or url == base.rstrip("/"):
+            return base
+    if not base_urls:
+        match = GO_FORM.match(url)
+        return match.group(1) if match else None
+    return None
+
+
+def _check_link(url: str, base: str, handbook: Handbook) -> tuple[str, str] | None:
+    """Classify one link: None when it works, else (severity, message) with the link to use instead."""
+    parts = urlsplit(url[len(base):] if url.startswith(base) else "")
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if segments and segments[-1] == "index.html":
+        segments.pop()
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if len(segments) == 2 and (segments[0] == SHORT_LINK_FOLDER or segments[0] in KINDS):
+        return _check_entry_link(url, base, segments[0], segments[1], fragment, handbook)
+    key = "/".join(segments) + ("/" if segments and "." not in segments[-1] else "")
+    if key in handbook.files:
+        return None
+    hint = did_you_mean(key, handbook.files) or " Link an entry as BASE/<kind>/<id>/ or BASE/go/<id>/."
+    return "error", f"broken link {url}: there is no page '{key}' in the handbook.{hint}"
+
+
+def _check_entry_link(url: str, base: str, folder: str, entry_id: str, fragment: str, handbook: Handbook) -> tuple[str, str] | None:
+    """Check a /<kind>/<id>/ or /go/<id>/ link: live, renamed (it redirects), in the wrong kind, or unknown."""
+    if entry_id in handbook.aliases:
+        new = handbook.aliases[entry_id]
+        target = f"{SHORT_LINK_FOLDER}/{new}/" if folder == SHORT_LINK_FOLDER else f"{handbook.entries[new]}/{new}/"
+        return "warning", f"{url}: '{entry_id}' was renamed to '{new}' (the old link redirects): link to {base}{target}{fragment} instead"
+    kind = handbook.entries.get(entry_id)
+    if kind is None:
+        hint = did_you_mean(entry_id, [*handbook.entries, *handbook.aliases]) or " Search the handbook for the entry's new name."
+        return "error", f"broken link {url}: no entry with id '{entry_id}'.{hint}"
+    if folder not in (SHORT_LINK_FOLDER, kind):
+        return "error", f"broken link {url}: '{entry_id}' is {_a(SINGULAR[kind])}, not {_a(SINGULAR[folder])}: link to {base}{kind}/{entry_id}/{fragment}"
+    return None
+
+
+def _with_slash(url: str) -> str:
+    """A base URL always ends in '/', so 'https://x/handbook' never matches 'https://x/handbook2'."""
+    return url if url.endswith("/") else url + "/"
+
+
+def _a(noun: str) -> str:
+    """'a definition', 'an example'."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
