@@ -139,7 +139,7 @@ def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> b
         inventory.objects.append(_sphinx_object(entry.id, "label", url, title))
         inventory.objects.append(_sphinx_object(f"{entry.kind}/{entry.id}", "doc", url, title))
         if entry.kind == "definitions":
-            inventory.objects.append(_sphinx_object(entry.model.term.lower(), "term", url, title))
+            inventory.objects.append(_sphinx_object(entry.model.term.lower(), "term", url, "-"))  # a term reads as written
     for old, new in sorted(kb.aliases.items()):
         entry = kb.entries[new]
         # Former ids resolve straight to the new page (no redirect hop); -1 hides them from search.
@@ -149,5 +149,5 @@ def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> b
 
 def _sphinx_object(name: str, role: str, url: str, title: str, priority: str = "1") -> sphobjinv.DataObjStr:
     """One object of the std domain; a dispname of '-' means 'the same as the name'."""
-    return sphobjinv.DataObjStr(name=name, domain="std", role=role, priority=priority, uri=url, dispname=title or "-")
+    return sphobjinv.DataObjStr(name=name, domain="std", role=role, priority=priority, uri=url, dispname=title)
 

@@ -91,7 +91,7 @@ def _check_link(url: str, base: str, handbook: Handbook) -> tuple[str, str] | No
     key = "/".join(segments) + ("/" if segments and "." not in segments[-1] else "")
     if key in handbook.files:
         return None
-    hint = did_you_mean(key, handbook.files) or " Link an entry as BASE/<kind>/<id>/ or BASE/go/<id>/."
+    hint = did_you_mean(key, handbook.files) or f" Link an entry as {base}<kind>/<id>/ or {base}go/<id>/."
     return "error", f"broken link {url}: there is no page '{key}' in the handbook.{hint}"
 
 

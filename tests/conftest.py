@@ -26,7 +26,7 @@ def make_project(destination: Path, content: Path | None = None) -> Path:
     return destination
 
 
-def run_kb(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_kb(*args: str, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the kb command line as a user would, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
@@ -34,7 +34,7 @@ def run_kb(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedP
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, **MKDOCS_ENV},
+        env={**os.environ, **MKDOCS_ENV, **(env or {})},
     )
 
 

@@ -1,0 +1,342 @@
+"""Linking teams (issue 6): a renamed entry, built under a sub-path, served over HTTP and read by real clients.
+
+One session build serves every test here: the basic fixture with 'answer-quickly' renamed to
+'reply-quickly' (the file moved, the old id kept as an alias), built with
+KB_SITE_URL=http://127.0.0.1:PORT/handbook/ and served from /handbook/ by a real HTTP server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import make_project, run_kb
+from sitecrawl import broken_links, parse
+
+OLD, NEW = "answer-quickly", "reply-quickly"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def rename_entry(project: Path) -> None:
+    """Rename answer-quickly as a contributor would: fix the references, move the file, keep the old id as an alias."""
+    for path in (project / "content").rglob("*.yaml"):
+        path.write_text(path.read_text().replace(OLD, NEW))
+    old_file = project / "content" / "behaviours" / f"{OLD}.yaml"
+    text = old_file.read_text().replace("title: Answer quickly", "title: Reply quickly")
+    old_file.unlink()
+    (project / "content" / "behaviours" / f"{NEW}.yaml").write_text(text + f"aliases: [{OLD}]\nlast_reviewed: 2026-12-01\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _status(url: str) -> int:
+    """The HTTP status of a GET (redirects are not followed by the server: they are pages)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.fixture(scope="session")
+def handbook(tmp_path_factory):
+    """The renamed fixture built for http://127.0.0.1:PORT/handbook/ and served there; yields (project, site, base URL)."""
+    root = tmp_path_factory.mktemp("linking")
+    project = make_project(root / "project")
+    rename_entry(project)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/handbook/"
+    site = root / "served" / "handbook"
+    result = run_kb("build", "--site-dir", str(site), cwd=project, env={"KB_SITE_URL": base})
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(root / "served")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while _status_or_none(base) != 200:
+            assert time.monotonic() < deadline, "the HTTP server never answered"
+            time.sleep(0.2)
+        yield project, site, base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _status_or_none(url: str) -> int | None:
+    try:
+        return _status(url)
+    except OSError:
+        return None
+
+
+class _Refresh(HTMLParser):
+    """Collect a page's meta refresh target, canonical link, anchors and scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.refresh = self.canonical = None
+        self.links, self.scripts = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
+            self.refresh = attributes["content"].split("url=", 1)[1]
+        elif tag == "link" and attributes.get("rel") == "canonical":
+            self.canonical = attributes["href"]
+        elif tag == "a":
+            self.links.append(attributes.get("href"))
+        elif tag == "script":
+            self.scripts += 1
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("old_url", [f"behaviours/{OLD}/", f"go/{OLD}/", f"go/{NEW}/", f"definitions/{OLD}/"])
+def test_old_and_short_urls_redirect_to_the_renamed_page(handbook, old_url):
+    _, _, base = handbook
+    page = _Refresh()
+    page.feed(_fetch(base + old_url))
+    new_url = base + f"behaviours/{NEW}/"
+    assert page.refresh is not None and not page.refresh.startswith(("/", "http")), "redirects must be relative to work under any sub-path"
+    assert urljoin(base + old_url, page.refresh) == new_url
+    assert page.canonical == new_url
+    assert [urljoin(base + old_url, href) for href in page.links] == [new_url]  # a visible link for when refresh is off
+    assert page.scripts == 0
+    assert "<h1" in _fetch(new_url) and "Reply quickly" in _fetch(new_url)
+
+
+def test_sub_path_site_has_no_broken_links_over_http(handbook):
+    _, site, base = handbook
+    # Every relative link and anchor on disk, redirect pages included. 404.html links site-absolute
+    # (/handbook/...) by design, as it is served at any depth: it is checked over HTTP below.
+    assert [problem for problem in broken_links(site) if not problem.startswith("404.html:")] == []
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+    checked: dict[str, int] = {}
+    problems = []
+    for html in sorted(site.rglob("*.html")):
+        page_address = base + html.relative_to(site).as_posix().removesuffix("index.html")
+        for element in parse(html).find_all(["a", "link", "script", "img"]):
+            value = element.get("href") or element.get("src")
+            if not value:
+                continue
+            target = urljoin(page_address, value).split("#")[0]
+            if not target.startswith(origin):
+                continue
+            if not target.startswith(base):
+                problems.append(f"{html.relative_to(site)}: {value} leaves the /handbook/ sub-path")
+            elif checked.setdefault(target, _status(target)) != 200:
+                problems.append(f"{html.relative_to(site)}: {value} -> HTTP {checked[target]}")
+    assert len(checked) > 20
+    assert problems == []
+
+
+def test_inventory_json_lists_every_entry_with_its_former_ids(handbook):
+    project, _, base = handbook
+    inventory = json.loads(_fetch(base + "inventory.json"))
+    assert inventory["schema_version"] == 1 and inventory["base_url"] == base
+    entries = {item["id"]: item for item in inventory["entries"]}
+    content_ids = {p.stem for p in (project / "content").rglob("*.yaml")}
+    assert set(entries) == content_ids
+    renamed = entries[NEW]
+    assert renamed["aliases"] == [OLD] and renamed["kind"] == "behaviours" and renamed["title"] == "Reply quickly"
+    assert (renamed["added"], renamed["last_reviewed"]) == ("2026-11-23", "2026-12-01")
+    assert entries["service-focus"]["tags"] == ["basics"]
+    for item in entries.values():
+        assert _status(base + item["url"]) == 200 and _status(base + item["short_url"]) == 200
+    assert {"", "tags/", "whats-new/", "definitions/"} <= set(inventory["pages"])
+
+
+def test_sphinx_intersphinx_resolves_an_entry_and_a_renamed_id(handbook, tmp_path):
+    _, _, base = handbook
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "project = 'Onboarding'\n"
+        "extensions = ['sphinx.ext.intersphinx']\n"
+        f"intersphinx_mapping = {{'kb': ({base!r}, None)}}\n"  # fetches {base}objects.inv over HTTP
+        "intersphinx_timeout = 10\n"
+    )
+    (source / "index.rst").write_text(
+        "Onboarding\n==========\n\n"
+        f"New: :ref:`kb:{NEW}`. Old: :ref:`kb:{OLD}`. Term: :external+kb:term:`service focus`.\n"
+        "Page: :doc:`kb:definitions/service-culture`.\n"
+    )
+    out = tmp_path / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q", "-E", str(source), str(out)],
+        capture_output=True, text=True, timeout=180, env={**os.environ, "NO_PROXY": "127.0.0.1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    links = {a.get_text(): a["href"] for a in parse(out / "index.html").select("a.reference.external")}
+    assert links == {
+        "Reply quickly": base + f"behaviours/{NEW}/",
+        "service focus": base + "definitions/service-focus/",  # a term reads as written
+        "Service culture": base + "definitions/service-culture/",
+    }
+    old_link = parse(out / "index.html").find_all("a", href=base + f"behaviours/{NEW}/")
+    assert len(old_link) == 2, "the renamed id must resolve to the new page, like the new id"
+
+
+LINKED_DOCS = {
+    "onboarding.md": (
+        "Read [the old page]({base}behaviours/answer-quickly/) first,\n"
+        "then the short link <{base}go/answer-quickly/>.\n"
+        "Typo: {base}behaviours/reply-quickli/.\n"
+        "Fine: {base}definitions/service-focus/#how-it-differs and {base}go/reply-quickly/\n"
+        "Wrong kind: [x]({base}behaviours/service-focus/)\n"
+    ),
+    "wiki.html": '<p><a href="{base}tags/">tags</a> <a href="{base}nope/">nope</a> <a href="https://example.org/go/x/">other</a></p>\n',
+    "guide.rst": "See `Reply <{base}go/reply-quickly/>`_.\n\n.. _old: {base}definitions/answer-quickly/\n",
+}
+
+
+def _column(name: str, base: str, path: str) -> int:
+    """The 1-based column of a link in one of the sample documents (it depends on the port)."""
+    return LINKED_DOCS[name].format(base=base).index(base + path) + 1
+
+
+def _expected_report(base: str) -> list[str]:
+    return [
+        f"docs/guide.rst:3:10: warning: {base}definitions/answer-quickly/: 'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): link to {base}behaviours/reply-quickly/ instead",
+        f"docs/onboarding.md:1:21: warning: {base}behaviours/answer-quickly/: 'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): link to {base}behaviours/reply-quickly/ instead",
+        f"docs/onboarding.md:2:22: warning: {base}go/answer-quickly/: 'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): link to {base}go/reply-quickly/ instead",
+        f"docs/onboarding.md:3:7: error: broken link {base}behaviours/reply-quickli/: no entry with id 'reply-quickli'. Did you mean 'reply-quickly'?",
+        f"docs/onboarding.md:5:17: error: broken link {base}behaviours/service-focus/: 'service-focus' is a definition, not a behaviour: link to {base}definitions/service-focus/",
+        f"docs/wiki.html:1:{_column('wiki.html', base, 'nope/')}: error: broken link {base}nope/: there is no page 'nope/' in the handbook. Link an entry as {base}<kind>/<id>/ or {base}go/<id>/.",
+    ]
+
+
+@pytest.fixture
+def linked_docs(handbook, tmp_path) -> Path:
+    """Another team's documents linking into the handbook, some links stale."""
+    _, _, base = handbook
+    (tmp_path / "docs").mkdir()
+    for name, text in LINKED_DOCS.items():
+        (tmp_path / "docs" / name).write_text(text.format(base=base))
+    return tmp_path
+
+
+@pytest.mark.parametrize("source", ["site folder", "downloaded inventory.json", "content with --base-url"])
+def test_links_check_flags_renamed_and_broken_links(handbook, linked_docs, source):
+    project, site, base = handbook
+    if source == "site folder":
+        options = ["--inventory", str(site)]
+    elif source == "downloaded inventory.json":
+        (linked_docs / "inventory.json").write_text(_fetch(base + "inventory.json"))
+        options = ["--inventory", "inventory.json"]
+    else:
+        options = ["--root", str(project), "--base-url", base.rstrip("/")]
+    result = run_kb("links", "check", "docs", *options, cwd=linked_docs)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert sorted(result.stdout.splitlines()) == _expected_report(base)
+    assert "checked 10 handbook link(s) in 3 file(s): 3 broken, 3 to a renamed entry" in result.stderr
+
+
+def test_links_check_passes_with_only_renamed_links_and_knows_go_links_without_a_base(handbook, tmp_path):
+    _, site, base = handbook
+    (tmp_path / "notes.md").write_text(f"Old: {base}go/{OLD}/\nNew: {base}go/{NEW}/\n")
+    downloaded = tmp_path / "inventory.json"
+    downloaded.write_text(json.dumps({**json.loads((site / "inventory.json").read_text()), "base_url": None}))
+    result = run_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == f"notes.md:1:6: warning: {base}go/{OLD}/: '{OLD}' was renamed to '{NEW}' (the old link redirects): link to {base}go/{NEW}/ instead\n"
+    (tmp_path / "notes.md").write_text(f"Gone: {base}go/no-such-entry/\n")
+    result = run_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"notes.md:1:7: error: broken link {base}go/no-such-entry/: no entry with id 'no-such-entry'.")
+
+
+def test_links_check_reports_an_unreadable_inventory(tmp_path):
+    (tmp_path / "notes.md").write_text("nothing\n")
+    (tmp_path / "inventory.json").write_text('{"schema_version": 99}')
+    result = run_kb("links", "check", "notes.md", "--inventory", "inventory.json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("inventory.json:1:1: error: not a handbook inventory of schema version 1 (found 99)")
+    assert "Traceback" not in result.stderr
+
+
+def test_whats_new_page_and_atom_feed_list_the_latest_changes_first(handbook):
+    import feedparser
+
+    _, site, base = handbook
+    feed = feedparser.parse(_fetch(base + "feed.xml"))
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == "Customer-focus handbook: what's new"
+    assert [(e.title, e.link) for e in feed.entries[:2]] == [
+        ("Reviewed: Reply quickly", base + f"behaviours/{NEW}/"),
+        ("Added: Example Corp answers fast", base + "case-notes/example-corp/"),
+    ]
+    assert feed.entries[0].updated == "2026-12-01T00:00:00Z"
+    assert len({e.id for e in feed.entries}) == len(feed.entries) == 8  # 7 additions and 1 later review
+    for entry in feed.entries:
+        assert _status(entry.link) == 200
+    page = parse(site / "whats-new" / "index.html")
+    first = page.select_one("article h2 + ul li")
+    assert first.get_text().startswith("Reviewed: Reply quickly") and first.a["href"] == f"../behaviours/{NEW}/"
+    assert page.select_one("article a[href='../feed.xml']") is not None
+    nav = {a.get("href") for a in parse(site / "index.html").select(".md-nav--primary a.md-nav__link")}
+    assert "whats-new/" in nav
+
+
+def test_markdown_only_build_writes_redirects_and_inventories(handbook, tmp_path):
+    project, _, _ = handbook
+    out = tmp_path / "md"
+    result = run_kb("build", "--markdown-only", str(out), cwd=project, env={"KB_SITE_URL": "https://docs.example.org/h/"})
+    assert result.returncode == 0, result.stderr
+    assert (out / "whats-new.md").is_file() and (out / "feed.xml").is_file() and (out / "objects.inv").is_file()
+    assert json.loads((out / "inventory.json").read_text())["base_url"] == "https://docs.example.org/h/"
+    redirect = (out / "go" / OLD / "index.html").read_text()
+    assert f'href="https://docs.example.org/h/behaviours/{NEW}/"' in redirect
+    assert "```text\nhttps://docs.example.org/h/behaviours/reply-quickly/\n```" in (out / "behaviours" / f"{NEW}.md").read_text()
+
+
+def _launch_chromium(playwright):
+    if not CHROMIUM.exists():
+        if os.environ.get("KB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium is required but missing at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.mark.browser
+def test_browser_lands_on_the_new_page_and_copies_its_permanent_link(handbook):
+    from playwright.sync_api import sync_playwright
+
+    _, _, base = handbook
+    new_url = base + f"behaviours/{NEW}/"
+    with sync_playwright() as playwright:
+        browser = _launch_chromium(playwright)
+        try:
+            context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+            page = context.new_page()
+            for old in (f"behaviours/{OLD}/", f"go/{OLD}/"):
+                page.goto(base + old)
+                page.wait_for_url(new_url, timeout=10_000)
+                assert page.locator("h1").first.inner_text().startswith("Reply quickly")
+            block = page.locator("pre", has_text=new_url)
+            block.hover()
+            block.locator("button.md-code__button[data-md-type='copy']").click()
+            assert page.evaluate("navigator.clipboard.readText()").strip() == new_url
+        finally:
+            browser.close()
