@@ -49,7 +49,7 @@ def _generated_file(config: MkDocsConfig, cache: Path, page: Page) -> File:
     """Back a page by a real file in the cache and describe it to MkDocs."""
     target = cache / page.path
     _write_if_changed(target, page.markdown)
-    inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id else InclusionLevel.UNDEFINED
+    inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
     file = File.generated(config, page.path, abs_src_path=str(target), inclusion=inclusion)
     file.edit_uri = page.source_path  # "edit this page" opens the entry's YAML, not generated Markdown
     return file

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
+from .glossary import glossary_from, link_first_mentions, link_title
 from .inventory import absolute_url, entry_url, short_url
 from .links import WIKI_LINK, KnowledgeBase
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
+from .training import path_stops, practice_matrix, qr_svg
 from .whatsnew import WHATS_NEW_PAGE, by_date, recent_changes
 
 KIND_TITLES = {
@@ -39,10 +41,11 @@ class Page:
     markdown: str
     entry_id: str | None = None
     source_path: str | None = None
+    in_nav: bool = True  # False: reached by links only (entry pages are always out of the nav)
 
 
 def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = None) -> list[Page]:
-    """Render the home page, the kind indexes, the tag index, what's new and every entry page."""
+    """Render the home page, the kind indexes, the tag index, what's new, every entry page and the trainer pages."""
     env = make_environment(template_dir, kb, site_url)
     pages = [_render(env, "home.md.j2", "index.md", kind_titles=KIND_TITLES)]
     pages.append(_render(env, "tags.md.j2", "tags.md", tags=kb.tags()))
@@ -51,13 +54,37 @@ def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = N
         pages.append(_render(env, "kind_index.md.j2", f"{kind}/index.md", kind=kind, groups=a_to_z(kb.by_kind(kind))))
     for entry in kb.entries.values():
         pages.append(render_entry(env, kb, entry))
+    pages.extend(render_trainer_pages(env, kb))
     return pages
+
+
+def render_trainer_pages(env: Environment, kb: KnowledgeBase) -> list[Page]:
+    """Render the glossary, the behaviour card deck, the practice matrix and a printable handout per path."""
+    cases, rows = practice_matrix(kb)
+    per_case = {case.id: sum(case.id in row.cases for row in rows) for case in cases}
+    pages = [
+        _render(env, "glossary.md.j2", "glossary.md", definitions=kb.by_kind("definitions")),
+        _render(env, "cards.md.j2", "cards.md", behaviours=kb.by_kind("behaviours")),
+        _render(env, "matrix.md.j2", "matrix.md", cases=cases, rows=rows, per_case=per_case),
+    ]
+    for path in kb.by_kind("paths"):
+        handout = _render(env, "handout.md.j2", handout_page_path(path), entry=path, e=path.model, print_urls=True)
+        pages.append(Page(handout.path, handout.markdown, in_nav=False))
+    return pages
+
+
+def handout_page_path(path: ValidEntry) -> str:
+    """The Markdown path of a learning path's printable handout; its URL is /handouts/<id>/."""
+    return f"handouts/{path.id}.md"
 
 
 def render_entry(env: Environment, kb: KnowledgeBase, entry: ValidEntry) -> Page:
     """Render one entry with its kind's template."""
     path = entry_page_path(entry)
-    page = _render(env, f"{entry.kind}.md.j2", path, entry=entry, e=entry.model, sections=relation_sections(kb, entry))
+    page = _render(
+        env, f"{entry.kind}.md.j2", path, entry=entry, e=entry.model, sections=relation_sections(kb, entry),
+        stops=path_stops(kb, entry.id), glossary_seen={entry.id},  # a definition's own page never links its term
+    )
     return Page(path, page.markdown, entry.id, entry.raw.path)
 
 
@@ -95,10 +122,11 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(kb=kb, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST)
+    env.globals.update(kb=kb, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
     # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_markdown, json=lambda value: json.dumps(value, ensure_ascii=False), prose=_prose, url=_url)
+    env.filters.update(qr=qr_svg, handout_url=_handout_url, link_title=link_title)
     return env
 
 
@@ -121,13 +149,23 @@ def _url(context, target: ValidEntry | str) -> str:
 
 
 @pass_context
+def _handout_url(context, path: ValidEntry) -> str:
+    """A relative link from the page being rendered to a learning path's handout."""
+    return _url(context, handout_page_path(path))
+
+
+@pass_context
 def _prose(context, text: str) -> str:
-    """Turn [[id]] and [[id|text]] in contributor Markdown into relative links."""
+    """Turn [[id]] and [[id|text]] in contributor Markdown into relative links; on entry pages, link glossary terms."""
     kb: KnowledgeBase = context["kb"]
+    seen = context.get("glossary_seen")
+    if seen is not None:
+        text = link_first_mentions(text, context["glossary"], seen, lambda definition_id: _url(context, kb.entries[definition_id]))
 
     def replace(match: re.Match) -> str:
         target = kb.entries[match.group(1).strip()]
         label = match.group(2).strip() if match.group(2) else escape_markdown(target.model.title)
-        return f"[{label}]({_url(context, target)})"
+        printed = f' <span class="kb-url">({escape_markdown(context["permalink"](target))})</span>' if context.get("print_urls") else ""
+        return f"[{label}]({_url(context, target)}){printed}"
 
     return WIKI_LINK.sub(replace, text)

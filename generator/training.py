@@ -1,0 +1,58 @@
+"""Trainer material for the render stage: positions in learning paths, permalinks, QR codes, the practice matrix."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import segno
+
+from .links import KnowledgeBase
+from .schema import ValidEntry
+
+
+@dataclass(frozen=True)
+class PathStop:
+    """Where an entry sits in one learning path: its step number and its neighbours."""
+
+    path: ValidEntry
+    number: int
+    total: int
+    previous: ValidEntry | None  # None: the first step, whose previous page is the path itself
+    next: ValidEntry | None  # None: the last step, whose next page is the path itself
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One behaviour in the practice matrix and the case notes that demonstrate it."""
+
+    behaviour: ValidEntry
+    cases: frozenset[str]
+
+
+def path_stops(kb: KnowledgeBase, entry_id: str) -> list[PathStop]:
+    """Every step of every learning path that covers an entry, paths A to Z."""
+    stops = []
+    for path in sorted(kb.incoming(entry_id, "Learning paths"), key=lambda p: p.model.title.casefold()):
+        steps = [kb.entries[step.entry] for step in path.model.steps]
+        for index, step in enumerate(steps):
+            if step.id == entry_id:
+                previous = steps[index - 1] if index > 0 else None
+                following = steps[index + 1] if index + 1 < len(steps) else None
+                stops.append(PathStop(path, index + 1, len(steps), previous, following))
+    return stops
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code for an absolute URL (svg and path only, so the page sanitiser keeps it)."""
+    code = segno.make(url, micro=False, error="m")
+    svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="kb-qr-code", lineclass=None, dark="#000")
+    label = html.escape(f"QR code linking to {url}", quote=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+def practice_matrix(kb: KnowledgeBase) -> tuple[list[ValidEntry], list[MatrixRow]]:
+    """Case notes (columns, by company) and behaviours (rows, A to Z) with the cases that demonstrate each."""
+    cases = sorted(kb.by_kind("case-notes"), key=lambda c: (c.model.company.casefold(), c.id))
+    rows = [MatrixRow(b, frozenset(c.id for c in kb.incoming(b.id, "Case notes"))) for b in kb.by_kind("behaviours")]
+    return cases, rows
