@@ -27,7 +27,7 @@ def make_project(destination: Path, content: Path | None = None) -> Path:
 
 
 def run_kb(*args: str, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the kb command line as a user would, capturing its output."""
+    """Run the kb command line as a user would, capturing its output (env: extra variables)."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
