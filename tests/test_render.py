@@ -23,7 +23,7 @@ def test_relations_are_derived_on_the_other_side():
     # Declared only on the example, the case note, the path and the definition's prose:
     assert "## Examples\n\n- [The quick reply](../examples/quick-reply.md)" in behaviour
     assert "## Case notes\n\n- [Example Corp answers fast](../case-notes/example-corp.md)" in behaviour
-    assert "## Learning paths\n\n- [First steps](../paths/first-steps.md)" in behaviour
+    assert "## Learning paths\n\n**[First steps](../paths/first-steps.md)**, step 2 of 2." in behaviour
     assert "## Mentioned in\n\n- [Service focus](../definitions/service-focus.md)" in behaviour
     source = next(p for p in pages if p.path == "sources/field-notes.md").markdown
     cited_by = source.split("## Cited by")[1]
