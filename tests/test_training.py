@@ -215,7 +215,7 @@ def test_tooltips_never_in_code_headings_or_own_page_and_once_per_page(site, kb)
 
 
 def test_card_deck_has_one_card_per_behaviour(site, kb):
-    cards = article(page(site, "cards")).select("section.kb-card")
+    cards = article(page(site, "cards")).select("div.kb-card")
     behaviours = kb.by_kind("behaviours")
     assert len(cards) == len(behaviours)
     for card, behaviour in zip(cards, behaviours):
