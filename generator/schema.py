@@ -100,11 +100,14 @@ def _iso_date(value: Any) -> Any:
 
 
 # What an editor checks as the contributor types (kb schema); the validators above stay the authority.
-ID_JSON = WithJsonSchema({"type": "string", "pattern": ID_PATTERN.pattern})
-LINE_JSON = WithJsonSchema({"type": "string", "pattern": r"\S", "maxLength": MAX_LINE})
+# The loader keeps every scalar's text, so `title: 1984` or `tags: [2008]` are fine although YAML reads numbers.
+SCALAR = ["string", "number", "boolean"]
+ID_JSON = WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN.pattern}, {"type": "integer", "minimum": 0}]})
+LINE_JSON = WithJsonSchema({"type": SCALAR, "pattern": r"\S", "maxLength": MAX_LINE})
+MARKDOWN_JSON = WithJsonSchema({"type": SCALAR})
 URL_JSON = WithJsonSchema({"type": "string", "pattern": r"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):"})
 DATE_JSON = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
-
+MINUTES_JSON = WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 480}, {"type": "string", "pattern": r"^[1-9][0-9]{0,2}$"}]})
 
 def Ref(*targets: str, label: str, inverse: str) -> Any:  # noqa: N802 - reads as a type
     """An id that must name an entry of one of the target kinds (any kind when none given)."""
@@ -116,7 +119,7 @@ class MarkdownText:
 
 
 Line = Annotated[str, AfterValidator(_single_line), LINE_JSON]
-Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText()]
+Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText(), MARKDOWN_JSON]
 Url = Annotated[str, AfterValidator(_url), URL_JSON]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), DATE_JSON]
 EntryId = Annotated[str, AfterValidator(_entry_id), ID_JSON]
@@ -229,7 +232,7 @@ class Step(KbModel):
     """One step of a learning path."""
 
     entry: Ref(label="Steps", inverse="Learning paths") = Field(description="Id of the entry this step covers.")
-    minutes: int = Field(ge=1, le=480, description="Minutes the step takes.")
+    minutes: Annotated[int, MINUTES_JSON] = Field(ge=1, le=480, description="Minutes the step takes.")
     activity: Line | None = Field(None, description="What the learners do, e.g. 'Read, then discuss in pairs'.")
     notes: Markdown = Field("", description="Trainer notes for this step, in Markdown.")
     questions: list[Line] = Field(default_factory=list, description="Discussion questions for this step.")

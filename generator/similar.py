@@ -91,11 +91,20 @@ def _names(entry: ValidEntry) -> list[Name]:
 
 
 def normalise(name: str) -> str:
-    """Fold a name to letters and digits only, without small words or a plural s."""
+    """Fold a name to letters and digits only, without small words or plural endings."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_name)
     words = [w for w in words if w not in SMALL_WORDS] or words
-    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return "".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    """A rough singular, good enough to match 'replies' with 'reply' and 'answers' with 'answer'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def _variants(key: str) -> set[str]:
