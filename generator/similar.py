@@ -59,7 +59,12 @@ def near_duplicates(kb: KnowledgeBase) -> list[Diagnostic]:
                 pair = (newer.entry.raw.path, older.entry.raw.path)
                 if pair[0] != pair[1] and _close(newer.key, older.key) and _better((newer, older), matches.get(pair)):
                     matches[pair] = (newer, older)
-    return [_warning(newer, older) for newer, older in matches.values()]
+    return [_warning(newer, older) for newer, older in matches.values() if not _same_address(newer.entry, older.entry)]
+
+
+def _same_address(one: ValidEntry, other: ValidEntry) -> bool:
+    """An id or alias used by both is already an error of the link stage: say it once."""
+    return bool({one.id, *one.model.aliases} & {other.id, *other.model.aliases})
 
 
 def _better(match: tuple[Name, Name], current: tuple[Name, Name] | None) -> bool:
