@@ -107,7 +107,7 @@ def _new(args) -> int:
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(entry_skeleton(kind, args.title.strip(), dt.date.today()))
     print(f"created {rel}")
-    print(f"next: fill in the fields marked (required), then run: kb check   (field guide: CONTRIBUTING.md)")
+    print("next: fill in the fields marked (required), then run: kb check   (field guide: CONTRIBUTING.md)")
     return 0
 
 

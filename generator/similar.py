@@ -36,11 +36,13 @@ class Name:
     key: str
 
     def location(self) -> SourceLocation:
+        """Where the name is written; an id is the file name, so the file's start."""
         if self.field == "id":
             return SourceLocation(self.entry.raw.path)
         return self.entry.raw.locate(self.yaml_path)
 
     def describe(self) -> str:
+        """The name as a message quotes it, with what kind of name it is."""
         return f"{LABELS[self.field]} '{self.text}'"
 
 
