@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -14,7 +15,12 @@ from pathlib import Path
 from .errors import Diagnostic, KbError, SourceLocation
 from .inventory import DEFAULT_PROJECT, INVENTORY_FILE, inventory_data
 from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
+from .loader import KINDS, check_id, slugify
 from .pipeline import build_pages, check, site_files
+from .report import FORMATS, format_report
+from .scaffold import entry_skeleton, resolve_kind
+from .schema import SINGULAR
+from .schema_export import schema_files
 
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -36,12 +42,23 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     check_cmd = commands.add_parser("check", parents=[common], help="validate every entry and report all problems")
+    check_cmd.add_argument("--format", choices=FORMATS, default="text", help="text (default), github (workflow annotations) or json (a list for other tools)")
     check_cmd.set_defaults(run=_check)
 
     build_cmd = commands.add_parser("build", parents=[common], help="build the site into site/, replacing it only on success")
     build_cmd.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site under the root)")
     build_cmd.add_argument("--markdown-only", type=Path, metavar="DIR", help="write the generated Markdown to DIR for another engine, without MkDocs")
     build_cmd.set_defaults(run=_build)
+
+    new_cmd = commands.add_parser("new", parents=[common], help="write a new entry's skeleton: kb new behaviour \"Listen before you answer\"")
+    new_cmd.add_argument("kind", help=f"the kind of entry: {', '.join(SINGULAR[k] for k in KINDS)}")
+    new_cmd.add_argument("title", help="the entry's title; its id (the file name) is made from it")
+    new_cmd.add_argument("--id", dest="entry_id", help="use this id instead of the one made from the title")
+    new_cmd.set_defaults(run=_new)
+
+    schema_cmd = commands.add_parser("schema", parents=[common], help="write the JSON Schema of every kind into content/.schema/ for editors")
+    schema_cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when a committed schema is stale")
+    schema_cmd.set_defaults(run=_schema)
 
     serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
@@ -58,14 +75,74 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check(args) -> int:
-    """kb check: print every problem, or a one-line summary when there are none."""
+    """kb check: print every problem (warnings too), then a one-line summary; exit 1 only on errors."""
     started = time.perf_counter()
     kb, diagnostics = check(args.root)
-    _print_diagnostics(diagnostics)
-    errors = sum(d.severity == "error" for d in diagnostics)
-    if errors:
+    _print_diagnostics(diagnostics, args.format)
+    if any(d.severity == "error" for d in diagnostics):
         return 1
-    print(f"checked {len(kb.entries)} entries: no errors ({time.perf_counter() - started:.2f} s)")
+    warnings = len(diagnostics)
+    noted = f", {warnings} warning(s)" if warnings else ""
+    summary = f"checked {len(kb.entries)} entries: no errors{noted} ({time.perf_counter() - started:.2f} s)"
+    print(summary, file=sys.stdout if args.format == "text" else sys.stderr)  # json/github stdout stays machine-readable
+    return 0
+
+
+def _new(args) -> int:
+    """kb new: write content/<kind>/<id>.yaml with every field, refusing to reuse a file, id or alias."""
+    kind, hint = resolve_kind(args.kind)
+    if kind is None:
+        print(f"kb new: error: unknown kind '{args.kind}'.{hint}", file=sys.stderr)
+        return 2
+    entry_id = args.entry_id or slugify(args.title)
+    problem = check_id(entry_id) if entry_id else "the title has no letters or digits to make an id from"
+    if problem or "\n" in args.title or not args.title.strip():
+        reason = problem or "the title must be one non-empty line"
+        print(f"kb new: error: cannot use id '{entry_id}': {reason}. Pass another title, or --id some-id", file=sys.stderr)
+        return 2
+    _refuse_taken_id(args.root, entry_id)
+    rel = f"content/{kind}/{entry_id}.yaml"
+    target = args.root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(entry_skeleton(kind, args.title.strip(), dt.date.today()))
+    print(f"created {rel}")
+    print("next: fill in the fields marked (required), then run: kb check   (field guide: CONTRIBUTING.md)")
+    return 0
+
+
+def _refuse_taken_id(root: Path, entry_id: str) -> None:
+    """Raise when an entry file, a live id or an alias already uses entry_id, in any kind."""
+    if not (root / "content").is_dir():
+        raise KbError([Diagnostic(SourceLocation("content"), "no content/ folder: run kb new from the project root, or pass --root")])
+    for kind in KINDS:
+        rel = f"content/{kind}/{entry_id}.yaml"
+        if (root / rel).exists():
+            raise KbError([Diagnostic(SourceLocation(rel), f"id '{entry_id}' is taken by this file: choose another title, or pass --id")])
+    kb, _ = check(root)
+    owner = kb.entries.get(kb.aliases.get(entry_id, ""))
+    if owner is not None:
+        where = owner.raw.locate(("aliases", owner.model.aliases.index(entry_id)))
+        raise KbError([Diagnostic(where, f"'{entry_id}' is a former id of '{owner.id}', and old links redirect there: choose another title, or pass --id")])
+
+
+def _schema(args) -> int:
+    """kb schema: write (or with --check, compare) every kind's JSON Schema under content/.schema/."""
+    stale = []
+    for rel, text in schema_files().items():
+        target = args.root / rel
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == text:
+            continue
+        stale.append(rel)
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if args.check and stale:
+        for rel in stale:
+            print(f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result", file=sys.stderr)
+        return 1
+    print(f"{'checked' if args.check else 'wrote'} {len(schema_files())} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
     return 0
 
 
@@ -176,10 +253,10 @@ def _files_to_scan(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    """Print diagnostics one per line, then a count of errors."""
-    for diagnostic in diagnostics:
-        print(diagnostic)
+def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    """Print diagnostics in the chosen format, then a count of errors."""
+    if diagnostics or fmt == "json":
+        sys.stdout.write(format_report(diagnostics, fmt))
     errors = sum(d.severity == "error" for d in diagnostics)
     if errors:
         files = len({d.location.path for d in diagnostics if d.severity == "error"})

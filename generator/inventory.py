@@ -12,8 +12,6 @@ import json
 import posixpath
 from dataclasses import dataclass
 
-import sphobjinv
-
 from .links import KnowledgeBase
 from .loader import KINDS
 from .schema import ValidEntry
@@ -132,6 +130,8 @@ def inventory_json(data: dict) -> bytes:
 
 def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> bytes:
     """objects.inv in Sphinx's v2 format: ids and former ids as labels, pages as docs, terms as terms."""
+    import sphobjinv  # here, not at the top: its import costs ~0.1 s that `kb check` never needs
+
     inventory = sphobjinv.Inventory()
     inventory.project, inventory.version = project, version
     for entry in sorted(kb.entries.values(), key=lambda e: (e.kind, e.id)):
@@ -149,5 +149,7 @@ def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> b
 
 def _sphinx_object(name: str, role: str, url: str, title: str, priority: str = "1") -> sphobjinv.DataObjStr:
     """One object of the std domain; a dispname of '-' means 'the same as the name'."""
+    import sphobjinv
+
     return sphobjinv.DataObjStr(name=name, domain="std", role=role, priority=priority, uri=url, dispname=title)
 

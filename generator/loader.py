@@ -292,7 +292,7 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
             if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
                 fail(event, f"YAML tags ({event.tag}) are not allowed: quote the value instead")
         if isinstance(event, yaml.ScalarEvent):
-            plain_empty = event.value == "" and event.implicit[0] and event.style is None
+            plain_empty = event.value == "" and event.implicit[0] and not event.style  # libyaml says "" for plain, PyYAML None
             place(None if plain_empty else event.value, event)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:

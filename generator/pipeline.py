@@ -19,15 +19,16 @@ from .links import KnowledgeBase, link_entries
 from .loader import load_content
 from .render import Page, render_pages
 from .schema import validate_entries
+from .similar import near_duplicates
 from .whatsnew import FEED_FILE, atom_feed, recent_changes
 
 
 def check(root: Path) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Load, validate and link the content under root; return the base and every problem."""
+    """Load, validate and link the content under root; return the base and every problem (warnings too)."""
     raw_entries, load_problems = load_content(root)
     entries, schema_problems = validate_entries(raw_entries)
     kb, link_problems = link_entries(entries)
-    return kb, sorted(load_problems + schema_problems + link_problems)
+    return kb, sorted(load_problems + schema_problems + link_problems + near_duplicates(kb))
 
 
 def build_pages(root: Path, templates: Path | None = None, site_url: str | None = None) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:

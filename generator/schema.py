@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic.json_schema import WithJsonSchema
 
 from .errors import Diagnostic, closest, did_you_mean
 from .loader import ID_PATTERN, RawEntry
@@ -98,21 +99,31 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+# What an editor checks as the contributor types (kb schema); the validators above stay the authority.
+# The loader keeps every scalar's text, so `title: 1984` or `tags: [2008]` are fine although YAML reads numbers.
+SCALAR = ["string", "number", "boolean"]
+ID_JSON = WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN.pattern}, {"type": "integer", "minimum": 0}]})
+LINE_JSON = WithJsonSchema({"type": SCALAR, "pattern": r"\S", "maxLength": MAX_LINE})
+MARKDOWN_JSON = WithJsonSchema({"type": SCALAR})
+URL_JSON = WithJsonSchema({"type": "string", "pattern": r"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):"})
+DATE_JSON = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
+MINUTES_JSON = WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 480}, {"type": "string", "pattern": r"^[1-9][0-9]{0,2}$"}]})
+
 def Ref(*targets: str, label: str, inverse: str) -> Any:  # noqa: N802 - reads as a type
     """An id that must name an entry of one of the target kinds (any kind when none given)."""
-    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, label, inverse)]
+    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, label, inverse), ID_JSON]
 
 
 class MarkdownText:
     """Marks a field as Markdown prose, where [[id]] links are resolved."""
 
 
-Line = Annotated[str, AfterValidator(_single_line)]
-Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText()]
-Url = Annotated[str, AfterValidator(_url)]
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-EntryId = Annotated[str, AfterValidator(_entry_id)]
-Tag = Annotated[str, AfterValidator(_entry_id)]
+Line = Annotated[str, AfterValidator(_single_line), LINE_JSON]
+Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText(), MARKDOWN_JSON]
+Url = Annotated[str, AfterValidator(_url), URL_JSON]
+Date = Annotated[dt.date, BeforeValidator(_iso_date), DATE_JSON]
+EntryId = Annotated[str, AfterValidator(_entry_id), ID_JSON]
+Tag = Annotated[str, AfterValidator(_entry_id), ID_JSON]
 Citation_Source = Ref("sources", label="Sources", inverse="Cited by")
 
 
@@ -142,7 +153,7 @@ class Entry(KbModel):
     summary: Line = Field(description="One sentence (under 30 words) used in listings, tooltips, search and the inventory.")
     body: Markdown = Field("", description="The explanation, in Markdown. Link other entries with [[id]] or [[id|text]].")
     tags: list[Tag] = Field(default_factory=list, description="Lower-case, hyphenated topic tags.")
-    sources: list[Annotated[Citation, BeforeValidator(_citation)]] = Field(
+    sources: list[Annotated[Citation, BeforeValidator(_citation, json_schema_input_type=Citation_Source | Citation)]] = Field(
         default_factory=list, description="Source ids this entry rests on, optionally as {source: id, locator: '…'}."
     )
     related: list[Ref(label="Related", inverse="Related")] = Field(default_factory=list, description="Ids of related entries of any kind.")
@@ -221,7 +232,7 @@ class Step(KbModel):
     """One step of a learning path."""
 
     entry: Ref(label="Steps", inverse="Learning paths") = Field(description="Id of the entry this step covers.")
-    minutes: int = Field(ge=1, le=480, description="Minutes the step takes.")
+    minutes: Annotated[int, MINUTES_JSON] = Field(ge=1, le=480, description="Minutes the step takes.")
     activity: Line | None = Field(None, description="What the learners do, e.g. 'Read, then discuss in pairs'.")
     notes: Markdown = Field("", description="Trainer notes for this step, in Markdown.")
     questions: list[Line] = Field(default_factory=list, description="Discussion questions for this step.")
@@ -314,6 +325,8 @@ def _diagnostic(raw: RawEntry, model_class: type[Entry], error: Any) -> Diagnost
         return Diagnostic(raw.locate(loc, key=True), f"unknown field '{loc[-1]}'.{hint}")
     if kind == "missing":
         return Diagnostic(raw.locate(loc[:-1]), f"missing required field '{name}' ({_describe(model_class, loc)})")
+    if error.get("input", ...) is None:  # an empty value, as `kb new` leaves it
+        return Diagnostic(raw.locate(loc), f"'{name}' is empty: {_fill_in(model_class, loc)}")
     messages = {
         "string_type": "must be text, not a list or mapping",
         "list_type": "must be a list: put each item on its own line starting with '- '",
@@ -326,6 +339,15 @@ def _diagnostic(raw: RawEntry, model_class: type[Entry], error: Any) -> Diagnost
     if kind in messages:
         return Diagnostic(raw.locate(loc), f"'{name}' {messages[kind]}")
     return Diagnostic(raw.locate(loc), f"'{name}': {problem.removeprefix('Value error, ')}")
+
+
+def _fill_in(model_class: type[Entry], loc: tuple) -> str:
+    """Say what an empty value wants; an optional field may also simply go."""
+    field_loc = loc[: max(i for i, part in enumerate(loc) if not isinstance(part, int)) + 1]
+    model = _model_at(model_class, field_loc[:-1])
+    field = model.model_fields.get(field_loc[-1]) if model else None
+    optional = field is not None and not field.is_required() and field_loc == loc
+    return f"fill it in{' or delete the line' if optional else ''} ({_describe(model_class, field_loc)})"
 
 
 def dotted_path(loc: tuple) -> str:

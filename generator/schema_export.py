@@ -1,0 +1,37 @@
+"""The JSON Schema of each kind, generated from the models, for editors and other validators."""
+
+from __future__ import annotations
+
+import json
+
+from .schema import MODELS, SINGULAR
+
+SCHEMA_FOLDER = "content/.schema"  # a dot-folder: the loader never reads it as entries
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_path(kind: str) -> str:
+    """Where a kind's schema lives, relative to the project root."""
+    return f"{SCHEMA_FOLDER}/{kind}.schema.json"
+
+
+def modeline(kind: str) -> str:
+    """The comment that points the YAML language server at a kind's schema, from content/<kind>/."""
+    return f"# yaml-language-server: $schema=../.schema/{kind}.schema.json"
+
+
+def kind_schema(kind: str) -> dict:
+    """The JSON Schema of one kind's entry files, as a contributor types them in YAML."""
+    schema = MODELS[kind].model_json_schema()
+    header = {
+        "$schema": DIALECT,
+        "$comment": "Generated from generator/schema.py by `kb schema`: do not edit by hand.",
+        "title": f"{SINGULAR[kind].capitalize()} entry (content/{kind}/<id>.yaml)",
+    }
+    schema.pop("title", None)
+    return {**header, **schema}
+
+
+def schema_files() -> dict[str, str]:
+    """Every kind's schema as the exact text committed in the repository, by path."""
+    return {schema_path(kind): json.dumps(kind_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind in MODELS}
