@@ -138,6 +138,18 @@ def test_kb_new_files_pass_kb_check_and_the_json_schema_once_filled_in(new_entri
         assert validated.returncode == 0, validated.stdout + validated.stderr
 
 
+def test_new_behaviour_passes_check_once_two_fields_are_filled_in(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert run_kb("new", "behaviour", "Listen before you answer", cwd=project).returncode == 0
+    path = project / "content" / "behaviours" / "listen-before-you-answer.yaml"
+    text = path.read_text()
+    text = text.replace("\nsummary:\n", "\nsummary: Let the customer finish before you reply.\n")
+    text = text.replace("\nwhy_it_matters:\n", "\nwhy_it_matters: People who feel heard explain the real problem.\n")
+    path.write_text(text)
+    result = run_kb("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("existing", "expected"),
     [
