@@ -157,7 +157,7 @@ def _read_no_follow(path: Path) -> bytes:
 
 def check_id(entry_id: str) -> str | None:
     """Return why an id is unsafe, or None when it is a good id."""
-    if not ID_PATTERN.match(entry_id):
+    if not ID_PATTERN.fullmatch(entry_id):  # fullmatch: '$' alone would accept a trailing newline
         suggestion = slugify(entry_id)
         hint = f" (try '{suggestion}')" if suggestion and suggestion != entry_id else ""
         return f"ids use lower-case ASCII letters, digits and single hyphens{hint}"
@@ -182,18 +182,29 @@ def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | 
         line, column = _byte_position(raw, exc.start)
         diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"))
         return None
-    bad = [(i, ch) for i, ch in enumerate(text) if _forbidden_character(ch)]
+    bad = [(i, ch) for i, ch in enumerate(text) if forbidden_character(ch)]
     for index, ch in bad[:5]:
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1
-        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({unicodedata.name(ch, 'control')}): delete it"))
+        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({character_name(ch)}): delete it"))
     return None if bad else text
 
 
-def _forbidden_character(ch: str) -> bool:
-    """Control characters other than tab and newlines, and bidirectional overrides."""
+def forbidden_character(ch: str) -> bool:
+    """Control characters other than tab and newlines, bidirectional overrides, and non-characters."""
     code = ord(ch)
-    return (code < 32 and ch not in "\t\n\r") or 0x7F <= code < 0xA0 or ch in BIDI_CONTROLS or ch == "\ufeff"
+    return (
+        (code < 32 and ch not in "\t\n\r")
+        or 0x7F <= code < 0xA0
+        or ch in BIDI_CONTROLS
+        or ch in "\ufeff\ufffe\uffff"  # a BOM inside the text; U+FFFE/U+FFFF make PyYAML's reader raise
+        or 0xD800 <= code <= 0xDFFF  # lone surrogates cannot be written back as UTF-8
+    )
+
+
+def character_name(ch: str) -> str:
+    """The Unicode name of a character, or what kind of unnamed character it is."""
+    return unicodedata.name(ch, None) or ("control" if unicodedata.category(ch) == "Cc" else "not a character")
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -210,6 +221,9 @@ def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dic
         mark = exc.problem_mark or exc.context_mark
         location = SourceLocation(entry.path, mark.line + 1, mark.column + 1) if mark else SourceLocation(entry.path)
         diagnostics.append(Diagnostic(location, f"YAML syntax error: {exc.problem or exc.context}"))
+        return None
+    except yaml.YAMLError as exc:  # a reader error has no mark; decode_strict should have caught its cause
+        diagnostics.append(Diagnostic(SourceLocation(entry.path), f"YAML error: {exc}"))
         return None
     except _StopFile:
         return None

@@ -3,6 +3,7 @@
 It runs the pipeline, writes the rendered pages into a cache folder outside docs_dir
 (only the ones whose text changed), and adds them as generated files. Entry pages are
 kept out of the navigation, which would otherwise make Material's build quadratic.
+Every page body passes the HTML allowlist (sanitize.py) before the theme wraps it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
 
 from .errors import KbError
 from .inventory import SiteFile
 from .pipeline import build_pages, site_files
 from .render import Page
+from .sanitize import escape_text, sanitize_html
 
 log = logging.getLogger("mkdocs.plugins.kb")
 CACHE = Path(".cache") / "kb" / "pages"
@@ -43,6 +46,18 @@ class KnowledgeBasePlugin(BasePlugin):
         _remove_stale(cache, {page.path for page in pages})
         _add_site_files(files, config, root / STATIC_CACHE, site_files(kb, pages, project=config.site_name, site_url=config.site_url))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        """Escape the front matter that Material inserts as raw HTML: <title>, header, meta, search."""
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape_text(page.meta[key])
+        return markdown
+
+    @event_priority(-100)  # last, so nothing another plugin adds to the body escapes the allowlist
+    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        """Pass every page body through the HTML allowlist."""
+        return sanitize_html(html)
 
 
 def _generated_file(config: MkDocsConfig, cache: Path, page: Page) -> File:

@@ -17,10 +17,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import WithJsonSchema
 
 from .errors import Diagnostic, closest, did_you_mean
-from .loader import ID_PATTERN, RawEntry
+from .loader import ID_PATTERN, RawEntry, character_name, forbidden_character
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 MAX_LINE = 300
+# Python-Markdown takes quadratic time on runs of unclosed '[' or '<' (upstream issue 798): a field
+# of a few thousand would stall the build for minutes, and no prose needs that many.
+MAX_BRACKETS = 300
+LINE_BREAKS = "\n\r\u2028\u2029"
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _LINK_TARGETS = (
     re.compile(r"\]\(\s*<?([^)\s>]*)"),  # [text](target) and ![alt](target)
@@ -42,8 +46,9 @@ class RefTo:
 def _single_line(value: str) -> str:
     """Strip a one-line field and refuse line breaks in it."""
     value = value.strip()
-    if "\n" in value or "\r" in value:
+    if any(ch in LINE_BREAKS for ch in value):
         raise ValueError("must be a single line: remove the line break (use a '>-' block only for body text)")
+    _refuse_invisible_characters(value)
     if not value:
         raise ValueError("must not be empty")
     if len(value) > MAX_LINE:
@@ -51,8 +56,19 @@ def _single_line(value: str) -> str:
     return value
 
 
+def _refuse_invisible_characters(value: str) -> None:
+    """Refuse control and bidi characters, which a double-quoted YAML escape like "\u202e" can smuggle in."""
+    bad = next((ch for ch in value if forbidden_character(ch)), None)
+    if bad is not None:
+        raise ValueError(f"contains the invisible character U+{ord(bad):04X} ({character_name(bad)}): delete it")
+
+
 def _markdown(value: str) -> str:
     """Accept Markdown whose links use only safe schemes or [[id]] entry links."""
+    _refuse_invisible_characters(value)
+    for bracket in "[<":
+        if value.count(bracket) > MAX_BRACKETS:
+            raise ValueError(f"has {value.count(bracket)} '{bracket}' characters, more than the {MAX_BRACKETS} a field may have (they slow the build down): remove some or split the text")
     for pattern in _LINK_TARGETS:
         for match in pattern.finditer(value):
             _check_link_target(match.group(1))
@@ -82,7 +98,7 @@ def _url(value: str) -> str:
 def _entry_id(value: str) -> str:
     """Accept an id in the entry id form."""
     value = value.strip()
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise ValueError(f"'{value}' is not an id: ids use lower-case letters, digits and hyphens")
     return value
 
