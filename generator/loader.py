@@ -81,7 +81,8 @@ def load_content(root: Path) -> tuple[list[RawEntry], list[Diagnostic]]:
         entry, size = _load_file(root, file_path, diagnostics)
         total_bytes += size
         if total_bytes > MAX_TOTAL_BYTES:
-            diagnostics.append(_error(root, content, f"content is larger than {MAX_TOTAL_BYTES // 2**20} MiB in all"))
+            cap = f"{MAX_TOTAL_BYTES // 2**20} MiB" if MAX_TOTAL_BYTES >= 2**20 else f"{MAX_TOTAL_BYTES} bytes"
+            diagnostics.append(_error(root, content, f"content/ holds more than {cap} of entries: split the knowledge base"))
             break
         if entry is not None:
             entries.append(entry)

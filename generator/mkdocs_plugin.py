@@ -33,6 +33,7 @@ class KnowledgeBasePlugin(BasePlugin):
 
     @event_priority(100)  # first, so plugins that index files in on_files see our pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        _refuse_files_outside(files, config.docs_dir)
         root = Path(config.config_file_path).resolve().parent
         try:
             kb, pages, diagnostics = build_pages(root, site_url=config.site_url)
@@ -58,6 +59,14 @@ class KnowledgeBasePlugin(BasePlugin):
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         """Pass every page body through the HTML allowlist."""
         return sanitize_html(html)
+
+
+def _refuse_files_outside(files: Files, docs_dir: str) -> None:
+    """Stop the build if a symlink would publish a file from outside docs_dir (MkDocs follows them)."""
+    docs = Path(docs_dir).resolve()
+    escaping = [f.src_uri for f in files if f.src_dir == docs_dir and not Path(f.abs_src_path).resolve().is_relative_to(docs)]
+    if escaping:
+        raise PluginError(f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. Replace each symlink with the file itself.")
 
 
 def _generated_file(config: MkDocsConfig, cache: Path, page: Page) -> File:

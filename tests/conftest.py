@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,33 @@ def shipped_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     result = run_kb("build", "--site-dir", str(site), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return site, result
+
+
+def tree_state(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under a folder with its size and modification time, to see what a command touched."""
+    return {p.relative_to(folder).as_posix(): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in folder.rglob("*") if not p.is_dir()}
+
+
+@dataclass
+class HostileBuild:
+    """The hostile corpus built once: its project, site, build time and the files the build touched."""
+
+    project: Path
+    site: Path
+    seconds: float
+    touched: set[str]
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory) -> HostileBuild:
+    """tests/fixtures/hostile built with the real MkDocs + Material by `kb build`."""
+    base = tmp_path_factory.mktemp("hostile")
+    project = make_project(base / "project", FIXTURES / "hostile" / "content")
+    before = tree_state(base)
+    started = time.perf_counter()
+    result = run_kb("build", cwd=project)
+    seconds = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = tree_state(base)
+    touched = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    return HostileBuild(project, project / "site", seconds, touched)
