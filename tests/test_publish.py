@@ -1,0 +1,52 @@
+"""Atomic publishing: a build that fails half-way, after pages were written, leaves the old site/ as it was."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import make_project, run_kb
+
+# A MkDocs hook that crashes the build after the third page has been written to the output folder.
+CRASH_HOOK = '''
+from pathlib import Path
+
+
+def on_post_page(output, page, config):
+    written = list(Path(config.site_dir).rglob("index.html"))
+    if len(written) >= 3:
+        raise RuntimeError(f"simulated crash after {len(written)} pages were written to {config.site_dir}")
+    return output
+'''
+
+
+def _files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_build_that_crashes_half_way_leaves_the_previous_site_intact(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert run_kb("build", cwd=project).returncode == 0
+    before = _files(project / "site")
+    (project / "crash_hook.py").write_text(CRASH_HOOK)
+    with (project / "mkdocs.yml").open("a") as config:
+        config.write("\nhooks:\n  - crash_hook.py\n")
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 1
+    crash = re.search(r"simulated crash after (\d+) pages were written to (\S+)", result.stderr)
+    assert crash and int(crash.group(1)) >= 3, result.stderr  # it really failed half-way through writing
+    assert crash.group(2) != str(project / "site")  # ...into a folder of its own
+    assert "kb build: the build failed; the previous site was left as it was" in result.stderr
+    assert _files(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name == "site" or p.name.startswith("site.")) == ["site"]  # the half-built folder is gone
+
+
+def test_build_that_crashes_without_a_previous_site_leaves_none(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "crash_hook.py").write_text(CRASH_HOOK)
+    with (project / "mkdocs.yml").open("a") as config:
+        config.write("\nhooks:\n  - crash_hook.py\n")
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 1
+    assert "simulated crash after" in result.stderr
+    assert "kb build: the build failed; no site was written" in result.stderr
+    assert [p.name for p in project.iterdir() if p.name == "site" or p.name.startswith("site.")] == []
