@@ -22,6 +22,13 @@ def _plain(value) -> str:
     return re.sub(r"[\x00-\x20]", "", text)
 
 
+def _leaves_site(refresh: str) -> bool:
+    """Whether a meta refresh goes somewhere other than a relative page of the site (redirect stubs do that)."""
+    found = re.search(r"url\s*=\s*['\"]?(.*)", refresh, re.I | re.S)
+    target = _plain(found.group(1)) if found else ""
+    return bool(re.match(r"^([a-z][a-z0-9+.-]*:|//|\\\\)", target, re.I))
+
+
 def unsafe_parts(root: Tag, *, allow_scripts: bool = False) -> list[str]:
     """Everything in a tree that could execute or load code: elements, handlers, script URLs, styles."""
     problems = []
@@ -29,8 +36,8 @@ def unsafe_parts(root: Tag, *, allow_scripts: bool = False) -> list[str]:
         name = element.name.lower()
         if name in ACTIVE_ELEMENTS and not (allow_scripts and name == "script"):
             problems.append(f"<{name}> element")
-        if name == "meta" and element.get("http-equiv", "").lower() == "refresh":
-            problems.append("<meta http-equiv=refresh>")
+        if name == "meta" and element.get("http-equiv", "").lower() == "refresh" and _leaves_site(element.get("content", "")):
+            problems.append(f"<meta http-equiv=refresh content={element.get('content')}>")
         for attribute, value in element.attrs.items():
             if attribute.lower().startswith("on"):
                 problems.append(f"<{name} {attribute}=…> event handler")

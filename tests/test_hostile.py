@@ -170,7 +170,7 @@ def test_no_page_of_the_hostile_build_can_run_or_load_anything(hostile_build):
         page = parse(html)
         where = html.relative_to(site)
         assert unsafe_parts(page, allow_scripts=True) == [], where
-        assert script_signature(page) == theme_scripts, where
+        assert script_signature(page) in (theme_scripts, []), where  # a theme page, or a static redirect stub
         article = page.find("article")
         if article is not None:
             assert body_problems(article) == [], where
