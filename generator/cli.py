@@ -194,7 +194,12 @@ def publish_site(root: Path, site_dir: Path) -> int:
     old = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
     if site_dir.exists():
         site_dir.rename(old)
-    fresh.rename(site_dir)
+    try:
+        fresh.rename(site_dir)
+    except OSError:
+        if old.exists():
+            old.rename(site_dir)  # put the good site back before failing loudly
+        raise
     shutil.rmtree(old, ignore_errors=True)
     print(f"kb build: site published to {site_dir}")
     return 0

@@ -127,6 +127,7 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_markdown, json=lambda value: json.dumps(value, ensure_ascii=False), prose=_prose, url=_url)
     env.filters.update(qr=qr_svg, handout_url=_handout_url, link_title=link_title)
+    env.tests["multiparagraph"] = lambda text: "\n\n" in text
     return env
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 
+import markdown
+from bs4 import BeautifulSoup
+
 from conftest import FIXTURES, GOLDEN, ROOT, assert_golden, make_project, run_kb
 from generator.pipeline import build_pages
 from generator.render import escape_markdown
@@ -60,3 +63,14 @@ def test_only_the_integration_module_imports_mkdocs():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             offenders += [f"{path.name}: {n}" for n in names if n == "mkdocs" or n.startswith("mkdocs.")]
     assert offenders == []
+
+
+def test_multi_paragraph_list_items_stay_inside_their_item(tmp_path):
+    project = make_project(tmp_path / "p")
+    path = project / "content" / "behaviours" / "answer-quickly.yaml"
+    path.write_text(path.read_text().replace("  - Check the queue twice a day.\n", "  - |\n    Check the queue twice a day.\n\n    Then again before you leave.\n"))
+    _, pages, _ = build_pages(project)
+    page = next(p for p in pages if p.path == "behaviours/answer-quickly.md")
+    html = markdown.markdown(page.markdown.split("---", 2)[2], extensions=["admonition", "attr_list", "tables"])
+    first_item = BeautifulSoup(html, "html.parser").find("li")
+    assert [p.get_text() for p in first_item.find_all("p")] == ["Check the queue twice a day.", "Then again before you leave."]
