@@ -1,0 +1,37 @@
+"""Zero broken links: the built site crawled over HTTP from its home page, every link and anchor followed."""
+
+from __future__ import annotations
+
+import pytest
+
+from siteserver import crawl, serve, unreached_pages
+
+SITES = {"fixture": "fixture_site", "shipped": "shipped_build"}
+
+
+def _built_site(request, name: str):
+    """The site folder of the fixture build or of the shipped handbook's build."""
+    built = request.getfixturevalue(SITES[name])
+    return built[0] if isinstance(built, tuple) else built
+
+
+@pytest.mark.parametrize("name", list(SITES))
+def test_crawl_finds_no_broken_link_and_reaches_every_page(request, name):
+    site = _built_site(request, name)
+    with serve(site) as base_url:
+        broken, reached = crawl(base_url)
+    assert broken == []
+    assert len(reached) > 1, "the crawl never left the home page"
+    assert unreached_pages(site, reached) == []
+
+
+def test_crawl_reports_a_missing_page_a_missing_anchor_and_an_orphan(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">a</a> <a href="gone/">gone</a> <link href="x.css" rel="stylesheet">')
+    (tmp_path / "a" / "index.html").write_text('<h2 id="here">Here</h2><a href="../#nowhere">home</a><a href="#here">up</a>')
+    (tmp_path / "x.css").write_text("")
+    (tmp_path / "orphan.html").write_text("<p>nobody links here</p>")
+    with serve(tmp_path) as base_url:
+        broken, reached = crawl(base_url)
+    assert broken == ["/: gone/ (HTTP 404)", "/a/: ../#nowhere (no such anchor)"]
+    assert unreached_pages(tmp_path, reached) == ["/orphan.html"]
