@@ -26,8 +26,9 @@ check: $(STAMP)
 	$(BIN)/kb check
 
 # Browser tests need Debian's Chromium (Playwright's own download does not work offline).
+# Fonts too: the phone-width and colour-contrast checks measure rendered text.
 browser:
-	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "Chromium not found at $(CHROMIUM): install Debian's chromium package" >&2; exit 1; }
 
 test: $(STAMP) browser

@@ -15,5 +15,6 @@ def pytest_runtest_makereport(item, call):
     required = os.environ.get("KB_REQUIRE_BROWSER") == "1"
     if required and report.skipped and not hasattr(report, "wasxfail") and item.get_closest_marker("browser"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
         report.outcome = "failed"
         report.longrepr = f"browser test skipped while KB_REQUIRE_BROWSER=1 (CI must run it): {reason}"

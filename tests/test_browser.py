@@ -1,0 +1,322 @@
+"""The built site in headless Chromium: search, cross-links, a phone screen, the colour scheme,
+requests that stay on 127.0.0.1, and axe-core's accessibility rules.
+
+Each test runs on the fixture site and on the shipped handbook, served on 127.0.0.1. Entries are
+picked from the knowledge base each site was built from, never hard-coded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from generator.links import WIKI_LINK, KnowledgeBase
+from generator.loader import KINDS
+from generator.pipeline import check
+from generator.render import KIND_TITLES, SHOWN_INLINE
+from generator.schema import ValidEntry
+from siteserver import serve
+
+try:  # imported here so that a missing package skips (or, in CI, fails) the tests instead of their collection
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:
+    sync_playwright = None
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright's own browser download needs the internet
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 20_000  # generous: the machine is shared
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+TOP_RESULTS = 5
+SERIOUS = {"serious", "critical"}
+SITES = {"fixture": ("fixture_site", FIXTURES / "basic"), "shipped": ("shipped_build", ROOT)}
+SETTLED = "document.getAnimations().every(animation => animation.playState !== 'running')"
+AUDITED_PAGES = ("home", "kind index", "tags", *KINDS)  # a kind name stands for an entry page of that kind
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """A built site served on 127.0.0.1, with the knowledge base it was built from."""
+
+    name: str
+    folder: Path
+    base_url: str
+    kb: KnowledgeBase
+
+    def url(self, path: str = "") -> str:
+        """The absolute URL of a site path."""
+        return self.base_url + path
+
+    def entry_url(self, entry: ValidEntry) -> str:
+        """The permalink of an entry."""
+        return self.url(f"{entry.kind}/{entry.id}/")
+
+    def first_of_kind(self, kind: str) -> ValidEntry:
+        """The first entry of a kind, A to Z; every site under test has each kind."""
+        entries = self.kb.by_kind(kind)
+        assert entries, f"the {self.name} site has no {kind}"
+        return entries[0]
+
+
+@dataclass
+class Browsing:
+    """Opens pages in fresh browser contexts and records every request they make."""
+
+    browser: "Browser"
+    site: ServedSite
+    requested: list[str] = field(default_factory=list)
+    contexts: list = field(default_factory=list)
+
+    def open(self, path: str = "", **context_options) -> "Page":
+        """Open a site path in a new context (own storage, own viewport and colour scheme)."""
+        context = self.browser.new_context(**context_options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("request", lambda request: self.requested.append(request.url))  # pages and workers alike
+        context.route(_is_offsite, lambda route: route.abort())  # recorded above, but never sent
+        self.contexts.append(context)
+        page = context.new_page()
+        page.goto(self.site.url(path))
+        return page
+
+    def offsite(self) -> list[str]:
+        """Requests the pages made to anywhere but 127.0.0.1."""
+        return [url for url in self.requested if _is_offsite(url)]
+
+
+def _is_offsite(url: str) -> bool:
+    """Whether a request would leave 127.0.0.1 (inline data: and blob: URLs stay in the page)."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob") and parts.hostname != "127.0.0.1"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> "Browser":
+    """One headless Debian Chromium for the run; skipped when missing (a failure under KB_REQUIRE_BROWSER=1)."""
+    if sync_playwright is None:
+        pytest.skip("playwright or axe-playwright-python is not installed: run make test")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", params=list(SITES))
+def served(request) -> ServedSite:
+    """The fixture site, then the shipped handbook, each served on a free port of 127.0.0.1."""
+    fixture_name, root = SITES[request.param]
+    built = request.getfixturevalue(fixture_name)
+    folder = built[0] if isinstance(built, tuple) else built
+    kb, _ = check(root)
+    with serve(folder) as base_url:
+        yield ServedSite(request.param, folder, base_url, kb)
+
+
+@pytest.fixture
+def browse(chromium, served) -> Browsing:
+    """A browsing session on the served site; whatever the test does, no request may leave 127.0.0.1."""
+    browsing = Browsing(chromium, served)
+    yield browsing
+    for context in browsing.contexts:
+        context.close()
+    assert browsing.offsite() == [], "the site made a request off 127.0.0.1"
+
+
+# Search ------------------------------------------------------------------------------------------
+
+
+def search(page: "Page", query: str) -> list[str]:
+    """Search as a reader does ('/' focuses the box) and return the result pages' URLs, best first."""
+    page.keyboard.press("/")
+    box = page.locator(".md-search__input")
+    expect(box).to_be_focused()
+    box.fill(query)
+    box.press("End")  # Material searches on keyup: one search, for the whole query
+    page.locator(".md-search-result__item").first.wait_for()
+    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    return [href.split("?")[0].split("#")[0] for href in hrefs]
+
+
+def _plain_query(text: str) -> str:
+    """Text without the characters lunr reads as query syntax (field:, +, -, ~, ^, *)."""
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _definition_with_other_names(kb: KnowledgeBase) -> ValidEntry:
+    """The first definition that has also-known-as names."""
+    named = [e for e in kb.by_kind("definitions") if e.model.also_known_as]
+    assert named, "no definition has also_known_as names"
+    return named[0]
+
+
+def _body_words(markdown: str) -> set[str]:
+    """Words of five letters or more in Markdown prose, leaving out link targets and [[id]] links."""
+    text = WIKI_LINK.sub(" ", markdown)
+    text = re.sub(r"\]\([^)]*\)|<[a-z]+:[^>]*>|https?://\S+", " ", text)
+    return set(re.findall(r"[^\W\d_]{5,}", text))
+
+
+def _entry_with_a_body_only_word(site: ServedSite) -> tuple[ValidEntry, str]:
+    """An entry (the also-known-as definition if it can) and a word found only in its body, per the search index."""
+    docs = json.loads((site.folder / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    preferred = _definition_with_other_names(site.kb)
+    entries = [preferred] + sorted((e for e in site.kb.entries.values() if e is not preferred), key=lambda e: e.id)
+    for entry in entries:
+        location = f"{entry.kind}/{entry.id}/"
+        elsewhere = " ".join(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]) for d in docs if not d["location"].startswith(location)).casefold()
+        own_fields = " ".join([entry.model.title, entry.model.summary, *getattr(entry.model, "also_known_as", [])]).casefold()
+        words = sorted(_body_words(entry.model.body or ""), key=lambda w: (-len(w), w))
+        for word in words:
+            if word.casefold() not in elsewhere and word.casefold() not in own_fields:
+                return entry, word
+    raise AssertionError("no entry has a word in its body that no other page contains")
+
+
+def _search_case(site: ServedSite, how: str) -> tuple[ValidEntry, str]:
+    """The entry to find and the query that should find it."""
+    if how == "body word":
+        return _entry_with_a_body_only_word(site)
+    entry = _definition_with_other_names(site.kb)
+    return entry, _plain_query(entry.model.title if how == "title" else entry.model.also_known_as[0])
+
+
+@pytest.mark.parametrize("how", ["title", "also known as", "body word"])
+def test_search_finds_the_entry_and_opens_it(browse, served, how):
+    entry, query = _search_case(served, how)
+    page = browse.open()
+    results = search(page, query)
+    assert served.entry_url(entry) in results[:TOP_RESULTS], f"{query!r} -> {results}"
+    page.locator(f".md-search-result__item > a[href^='{served.entry_url(entry)}']").first.click()
+    page.wait_for_url(served.entry_url(entry) + "**")
+    expect(page.locator("article h1")).to_contain_text(entry.model.title)
+
+
+# Cross-links -------------------------------------------------------------------------------------
+
+
+def _section_link(page: "Page", heading: str, target: ValidEntry):
+    """The link to an entry in the list under an h2 of the page."""
+    return page.locator(f"xpath=//article//h2[normalize-space(text())='{heading}']/following-sibling::ul[1]//a[contains(@href, '/{target.kind}/{target.id}/')]")
+
+
+def _follow(page: "Page", link, site: ServedSite, target: ValidEntry) -> None:
+    """Click a link and check that the target entry's page opened."""
+    link.click()
+    page.wait_for_url(site.entry_url(target))
+    expect(page.locator("article h1")).to_contain_text(target.model.title)
+
+
+def test_relation_link_and_its_backlink_land_on_each_other(browse, served):
+    kb = served.kb
+    relation = next((r for r in sorted(kb.relations, key=lambda r: (r.source, r.target)) if r.label not in SHOWN_INLINE), None)
+    assert relation is not None, "no entry declares a relation shown as a list"
+    source, target = kb.entries[relation.source], kb.entries[relation.target]
+    page = browse.open(f"{source.kind}/{source.id}/")
+    _follow(page, _section_link(page, relation.label, target).first, served, target)
+    _follow(page, _section_link(page, relation.inverse, source).first, served, source)
+
+
+def _prose_link(kb: KnowledgeBase) -> tuple[ValidEntry, ValidEntry, str]:
+    """An entry whose body links another with [[id]] or [[id|text]], the target, and the link's text."""
+    for entry in sorted(kb.entries.values(), key=lambda e: (e.kind == "paths", e.id)):
+        for match in WIKI_LINK.finditer(entry.model.body or ""):
+            target = kb.entries.get(match.group(1).strip())
+            text = (match.group(2) or "").strip() or (target.model.title if target else "")
+            if target and target is not entry and re.fullmatch(r"[\w\s,.'’-]+", text):
+                return entry, target, text
+    raise AssertionError("no entry's body links another with [[id]]")
+
+
+def test_a_wiki_link_in_prose_lands_on_its_entry(browse, served):
+    source, target, text = _prose_link(served.kb)
+    page = browse.open(f"{source.kind}/{source.id}/")
+    link = page.locator(f"article a[href*='/{target.kind}/{target.id}/']", has_text=text).first
+    expect(link).to_have_text(text)
+    _follow(page, link, served, target)
+
+
+# Phone screen, colour scheme, requests -----------------------------------------------------------
+
+
+def test_on_a_phone_the_nav_is_reachable_and_no_page_scrolls_sideways(browse, served):
+    page = browse.open("", **PHONE)
+    nav_link = page.locator(".md-nav--primary").get_by_role("link", name=KIND_TITLES["behaviours"], exact=True)
+    expect(nav_link).not_to_be_in_viewport()  # the drawer starts closed
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(nav_link).to_be_in_viewport()
+    nav_link.click()
+    page.wait_for_url(served.url("behaviours/"))
+    paths = ["", "behaviours/", "tags/"] + [f"{kind}/{served.first_of_kind(kind).id}/" for kind in KINDS]
+    too_wide = []
+    for path in paths:
+        page.goto(served.url(path))
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            too_wide.append(f"/{path}: {overflow}px wider than the screen")
+    assert too_wide == []
+
+
+def _background(page: "Page") -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def test_the_dark_light_toggle_switches_the_scheme_and_remembers_it(browse, served):
+    page = browse.open("", color_scheme="light")
+    body = page.locator("body")
+    toggle = page.locator("form[data-md-component='palette'] label:visible")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    light = _background(page)
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    assert _background(page) != light
+    page.goto(served.url("tags/"))
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")  # the choice outlives the page
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+
+
+def test_no_request_leaves_127_0_0_1(browse, served):
+    page = browse.open()
+    search(page, _plain_query(served.first_of_kind("definitions").model.title))  # starts the search worker
+    for path in ["tags/", *(f"{kind}/" for kind in KINDS), *(f"{k}/{served.first_of_kind(k).id}/" for k in KINDS)]:
+        page.goto(served.url(path))
+    assert any(url.endswith("/search/search_index.json") for url in browse.requested), "the recorder missed the search worker"
+    assert browse.offsite() == []
+
+
+# Accessibility -----------------------------------------------------------------------------------
+
+
+def _audited_path(site: ServedSite, which: str) -> str:
+    """The site path of an audited page: home, the largest kind index, tags, or an entry of a kind."""
+    if which == "home":
+        return ""
+    if which == "kind index":
+        return f"{max(KINDS, key=lambda kind: len(site.kb.by_kind(kind)))}/"
+    if which == "tags":
+        return "tags/"
+    return f"{which}/{site.first_of_kind(which).id}/"
+
+
+@pytest.mark.parametrize("which", AUDITED_PAGES)
+def test_axe_finds_no_serious_or_critical_violation_in_either_scheme(browse, served, which):
+    page = browse.open(_audited_path(served, which), color_scheme="light")
+    serious = []
+    for scheme in ("light", "dark"):
+        if scheme == "dark":
+            page.locator("form[data-md-component='palette'] label:visible").click()
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        page.wait_for_function(SETTLED)  # axe measures colours: not halfway through a fade (the toggle's tooltip)
+        violations = Axe().run(page).response["violations"]
+        serious += [f"{scheme}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations if v["impact"] in SERIOUS]
+    assert serious == []
