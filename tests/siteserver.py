@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import threading
 import urllib.error
@@ -13,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
-from sitecrawl import LINK_ATTRIBUTES, page_url
+from sitecrawl import LINK_ATTRIBUTES, page_url, parse
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -47,24 +48,39 @@ def _get(url: str) -> tuple[int, str, bytes, str]:
         return error.code, "", b"", url
 
 
+def _redirect_target(html: BeautifulSoup) -> str | None:
+    """The address a redirect page sends the reader to (<meta http-equiv="refresh">), if it is one."""
+    for meta in html.find_all("meta", attrs={"http-equiv": re.compile("^refresh$", re.IGNORECASE)}):
+        match = re.search(r"url=(\S+)", meta.get("content", ""), re.IGNORECASE)
+        if match:
+            return match.group(1).strip("'\"")
+    return None
+
+
 def _references(page_url_: str, html: BeautifulSoup) -> list[tuple[str, str]]:
-    """Every (attribute value, absolute URL) a page refers to."""
-    found = []
-    for tag, attribute in LINK_ATTRIBUTES:
-        for element in html.find_all(tag):
-            value = element.get(attribute)
-            if value:
-                found.append((value, urljoin(page_url_, value)))
-    return found
+    """Every (attribute value, absolute URL) a page refers to, a redirect's target included."""
+    values = [element.get(attribute) for tag, attribute in LINK_ATTRIBUTES for element in html.find_all(tag)]
+    values.append(_redirect_target(html))
+    return [(value, urljoin(page_url_, value)) for value in values if value]
 
 
-def crawl(base_url: str) -> tuple[list[str], set[str]]:
-    """Follow every same-origin link from the home page; return (broken links, URL paths of pages reached)."""
+def page_urls(site: Path, base_url: str) -> list[str]:
+    """The served URL of every HTML page of a built site."""
+    return [urljoin(base_url, page_url(site, html).lstrip("/")) for html in sorted(site.rglob("*.html"))]
+
+
+def crawl(base_url: str, pages_too: list[str] = ()) -> tuple[list[str], set[str]]:
+    """Fetch the home page and the given pages, and every same-origin address they refer to.
+
+    Return the broken references ('page: href (why)') and the URL paths that a link on a page other
+    than a redirect leads to (the home page included).
+    """
     origin = urlsplit(base_url).netloc
-    pages: dict[str, BeautifulSoup | None] = {}
+    pages: dict[str, BeautifulSoup] = {}
     statuses: dict[str, int] = {}
     wanted: list[tuple[str, str, str]] = []  # (page, href, absolute URL)
-    queue = deque([base_url])
+    linked = {urlsplit(base_url).path}
+    queue = deque([base_url, *pages_too])
     while queue:
         url = queue.popleft()
         if url in statuses:
@@ -74,23 +90,26 @@ def crawl(base_url: str) -> tuple[list[str], set[str]]:
         if status != 200 or content_type != "text/html":
             continue
         pages[url] = BeautifulSoup(body.decode("utf-8"), "html.parser")
+        is_redirect = _redirect_target(pages[url]) is not None
         for value, target in _references(final_url, pages[url]):
             if urlsplit(target).netloc != origin:
                 continue  # off-site links are checked by other tests, never fetched
             wanted.append((url, value, target))
             queue.append(urldefrag(target).url)
+            if not is_redirect:
+                linked.add(urlsplit(target).path)
     broken = []
     for page, value, target in wanted:
         address, fragment = urldefrag(target)
         where = f"{urlsplit(page).path}: {value}"
         if statuses[address] != 200:
             broken.append(f"{where} (HTTP {statuses[address]})")
-        elif fragment and pages.get(address) is not None and not pages[address].find(id=unquote(fragment)):
+        elif fragment and address in pages and not pages[address].find(id=unquote(fragment)):
             broken.append(f"{where} (no such anchor)")
-    return sorted(set(broken)), {urlsplit(url).path for url in pages}
+    return sorted(set(broken)), linked
 
 
-def unreached_pages(site: Path, reached: set[str]) -> list[str]:
-    """Built HTML pages (other than 404.html) that no link leads to."""
-    every = {page_url(site, html) for html in site.rglob("*.html") if html.name != "404.html"}
-    return sorted(every - reached)
+def unreached_pages(site: Path, linked: set[str]) -> list[str]:
+    """Built HTML pages that no link leads to, other than 404.html and redirect pages (addresses to link to)."""
+    every = {page_url(site, html) for html in site.rglob("*.html") if html.name != "404.html" and _redirect_target(parse(html)) is None}
+    return sorted(every - linked)

@@ -40,7 +40,26 @@ TOP_RESULTS = 5
 SERIOUS = {"serious", "critical"}
 SITES = {"fixture": ("fixture_site", FIXTURES / "basic"), "shipped": ("shipped_build", ROOT)}
 SETTLED = "document.getAnimations().every(animation => animation.playState !== 'running')"
-AUDITED_PAGES = ("home", "kind index", "tags", *KINDS)  # a kind name stands for an entry page of that kind
+
+
+def _nav_pages() -> dict[str, str]:
+    """The pages of the site's navigation in mkdocs.yml, title -> site path ('' for home)."""
+    lines = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1].splitlines()
+    pages = {}
+    for line in lines:
+        match = re.fullmatch(r"  - (.+?): (\S+)\.md", line)
+        if not match:
+            break
+        path = re.sub(r"(^|/)index$", "", match.group(2))
+        pages[match.group(1)] = f"{path}/" if path else ""
+    return pages
+
+
+NAV_PAGES = _nav_pages()
+KIND_INDEXES = {f"{kind}/" for kind in KINDS}
+# Audited: every nav page except the kind indexes (one template: the largest stands for all), a printable
+# handout, and an entry page of each kind (a kind name stands for it).
+AUDITED_PAGES = (*(title for title, path in NAV_PAGES.items() if path not in KIND_INDEXES), "kind index", "handout", *KINDS)
 
 
 @dataclass(frozen=True)
@@ -257,7 +276,7 @@ def test_on_a_phone_the_nav_is_reachable_and_no_page_scrolls_sideways(browse, se
     expect(nav_link).to_be_in_viewport()
     nav_link.click()
     page.wait_for_url(served.url("behaviours/"))
-    paths = ["", "behaviours/", "tags/"] + [f"{kind}/{served.first_of_kind(kind).id}/" for kind in KINDS]
+    paths = [*NAV_PAGES.values(), *(f"{kind}/{served.first_of_kind(kind).id}/" for kind in KINDS)]
     too_wide = []
     for path in paths:
         page.goto(served.url(path))
@@ -298,14 +317,21 @@ def test_no_request_leaves_127_0_0_1(browse, served):
 # Accessibility -----------------------------------------------------------------------------------
 
 
+def _handout_path(site: ServedSite) -> str:
+    """The first printable handout of the site."""
+    handouts = sorted(site.folder.glob("handouts/*/index.html"))
+    assert handouts, f"the {site.name} site has no handout"
+    return f"handouts/{handouts[0].parent.name}/"
+
+
 def _audited_path(site: ServedSite, which: str) -> str:
-    """The site path of an audited page: home, the largest kind index, tags, or an entry of a kind."""
-    if which == "home":
-        return ""
+    """The site path of an audited page: a nav page, the largest kind index, a handout, or an entry of a kind."""
+    if which in NAV_PAGES:
+        return NAV_PAGES[which]
     if which == "kind index":
         return f"{max(KINDS, key=lambda kind: len(site.kb.by_kind(kind)))}/"
-    if which == "tags":
-        return "tags/"
+    if which == "handout":
+        return _handout_path(site)
     return f"{which}/{site.first_of_kind(which).id}/"
 
 
