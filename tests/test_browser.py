@@ -117,9 +117,9 @@ def _is_offsite(url: str) -> bool:
     return parts.scheme not in ("data", "blob") and parts.hostname != "127.0.0.1"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not session: other modules start their own sync Playwright, one at a time
 def chromium() -> "Browser":
-    """One headless Debian Chromium for the run; skipped when missing (a failure under KB_REQUIRE_BROWSER=1)."""
+    """One headless Debian Chromium for this module; skipped when missing (a failure under KB_REQUIRE_BROWSER=1)."""
     if sync_playwright is None:
         pytest.skip("playwright or axe-playwright-python is not installed: run make test")
     if not CHROMIUM.exists():
