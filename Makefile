@@ -11,7 +11,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 .PHONY: site serve test check bench clean browser
 
 $(STAMP): pyproject.toml .ci/constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }  # a venv made without ensurepip has no pip
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[test]'
 	touch $(STAMP)
@@ -28,7 +28,7 @@ check: $(STAMP)
 # Browser tests need Debian's Chromium (Playwright's own download does not work offline).
 # Fonts too: the phone-width and colour-contrast checks measure rendered text.
 browser:
-	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+	@{ test -x $(CHROMIUM) && dpkg -s fonts-liberation >/dev/null 2>&1; } || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "Chromium not found at $(CHROMIUM): install Debian's chromium package" >&2; exit 1; }
 
 test: $(STAMP) browser

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
 from .loader import KINDS
 from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, iter_marked
 
 WIKI_LINK = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
+# Fenced code blocks (to their closing fence or the end of the text) and inline code spans: [[id]] there is literal.
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$[\s\S]*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)|(`+)[\s\S]*?(?<!`)\2(?!`)", re.M)
 MENTIONS = "Mentioned in"
 
 
@@ -76,6 +79,21 @@ class KnowledgeBase:
         return dict(sorted(found.items()))
 
 
+def wiki_links(text: str) -> list[re.Match]:
+    """The [[id]] and [[id|text]] links of a Markdown text, leaving out those inside code."""
+    code = [match.span() for match in _CODE.finditer(text)]
+    return [m for m in WIKI_LINK.finditer(text) if not any(start <= m.start() < end for start, end in code)]
+
+
+def replace_wiki_links(text: str, replace: Callable[[re.Match], str]) -> str:
+    """Replace each [[id]] link outside code with what `replace` makes of it."""
+    out, position = [], 0
+    for match in wiki_links(text):
+        out += [text[position : match.start()], replace(match)]
+        position = match.end()
+    return "".join(out) + text[position:]
+
+
 def link_entries(entries: list[ValidEntry]) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Index entries by id, resolve every relation and [[id]] link, and derive the inverses."""
     diagnostics: list[Diagnostic] = []
@@ -133,7 +151,7 @@ def _prose_mentions(entry: ValidEntry, index, aliases, diagnostics) -> list[Rela
     """Check each [[id]] link in the entry's Markdown and record it as a mention."""
     found = []
     for path, text, _ in iter_marked(entry.model, MarkdownText):
-        for match in WIKI_LINK.finditer(text):
+        for match in wiki_links(text):
             target = match.group(1).strip()
             problem = _target_problem(entry, target, (), index, aliases, self_ok=True)
             if problem:

@@ -26,6 +26,7 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 20_000
 MAX_DEPTH = 6  # entry > list > mapping > list > scalar is the deepest the schema needs
+RESERVED_IDS = {"index"}  # <kind>/index.md is the kind's A-Z page
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 # Bidirectional overrides and isolates reorder how text displays ("trojan source").
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -159,13 +160,19 @@ def _read_no_follow(path: Path) -> bytes:
 def check_id(entry_id: str) -> str | None:
     """Return why an id is unsafe, or None when it is a good id."""
     if not ID_PATTERN.fullmatch(entry_id):  # fullmatch: '$' alone would accept a trailing newline
+        foreign = next((ch for ch in entry_id if not ch.isascii()), None)
         suggestion = slugify(entry_id)
-        hint = f" (try '{suggestion}')" if suggestion and suggestion != entry_id else ""
+        if foreign:  # often a look-alike (Cyrillic 'а' for 'a'): slugify would just drop it
+            hint = f" ('{foreign}' is U+{ord(foreign):04X}, not ASCII)"
+        else:
+            hint = f" (try '{suggestion}')" if suggestion and suggestion != entry_id else ""
         return f"ids use lower-case ASCII letters, digits and single hyphens{hint}"
     if len(entry_id) > MAX_ID_LENGTH:
         return f"ids are at most {MAX_ID_LENGTH} characters"
     if entry_id in WINDOWS_RESERVED:
         return f"'{entry_id}' is a reserved file name on Windows: choose another id"
+    if entry_id in RESERVED_IDS:
+        return f"'{entry_id}' is the address of each kind's A-Z page: choose another id"
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 import posixpath
 import re
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from .glossary import glossary_from, link_first_mentions, link_title
 from .inventory import absolute_url, entry_url, short_url
-from .links import WIKI_LINK, KnowledgeBase
+from .links import KnowledgeBase, replace_wiki_links
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
 from .training import path_stops, practice_matrix, qr_svg
@@ -55,6 +56,9 @@ def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = N
     for entry in kb.entries.values():
         pages.append(render_entry(env, kb, entry))
     pages.extend(render_trainer_pages(env, kb))
+    clashes = [path for path, count in Counter(page.path for page in pages).items() if count > 1]
+    if clashes:  # a bug, not a content error: ids are checked so that no entry can take a page's place
+        raise RuntimeError(f"two pages would be written to {clashes}")
     return pages
 
 
@@ -169,4 +173,4 @@ def _prose(context, text: str) -> str:
         printed = f' <span class="kb-url">({escape_markdown(context["permalink"](target))})</span>' if context.get("print_urls") else ""
         return f"[{label}]({_url(context, target)}){printed}"
 
-    return WIKI_LINK.sub(replace, text)
+    return replace_wiki_links(text, replace)

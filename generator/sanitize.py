@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
+
+from .schema import SAFE_SCHEMES
 
 TEXT = {"p", "br", "hr", "blockquote", "div", "span", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "q", "cite", "dfn", "var", "wbr"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -43,7 +46,7 @@ ATTRIBUTES = {
 }
 # The only input the extensions make is a tab's radio button; any other type would be a form field.
 ATTRIBUTE_VALUES = {"input": {"type": {"radio"}}}
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = set(SAFE_SCHEMES)
 # Material's own elements have ids like __search or __config; a page that reuses one breaks the
 # theme's scripts. Only the ids the extensions generate may start with two underscores.
 _EXTENSION_IDS = re.compile(r"^__(tabbed_\d+(_\d+)?|codelineno-[\w-]+)$")
@@ -51,9 +54,11 @@ _ID_ATTRIBUTES = {"id", "for", "name"}
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Drop ids (and label/radio references) that would collide with the theme's own."""
+    """Drop ids that would collide with the theme's own, and images that load from another host."""
     if attribute in _ID_ATTRIBUTES and value.startswith("__") and not _EXTENSION_IDS.match(value):
         return None
+    if tag == "img" and attribute == "src" and (urlsplit(value).scheme or value.startswith("//")):
+        return None  # the site works on a closed network: it loads nothing from elsewhere
     return value
 
 

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import WithJsonSchema
 
 from .errors import Diagnostic, closest, did_you_mean
-from .loader import ID_PATTERN, RawEntry, character_name, forbidden_character
+from .loader import ID_PATTERN, RawEntry, character_name, check_id, forbidden_character
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 MAX_LINE = 300
@@ -26,6 +26,9 @@ MAX_LINE = 300
 MAX_BRACKETS = 300
 LINE_BREAKS = "\n\r\u2028\u2029"
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# An image whose address has a scheme or starts with //: ![alt](https://…) or <img src="//…">.
+_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:[a-z][a-z0-9+.\-]*:|//)|<\s*img\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.\-]*:|//)", re.I)
+_URL_UNSAFE = re.compile(r"[\s<>\"'{}|\\^`]")  # would end an autolink or start Markdown/attribute syntax
 _LINK_TARGETS = (
     re.compile(r"\]\(\s*<?([^)\s>]*)"),  # [text](target) and ![alt](target)
     re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M),  # [label]: target
@@ -69,6 +72,8 @@ def _markdown(value: str) -> str:
     for bracket in "[<":
         if value.count(bracket) > MAX_BRACKETS:
             raise ValueError(f"has {value.count(bracket)} '{bracket}' characters, more than the {MAX_BRACKETS} a field may have (they slow the build down): remove some or split the text")
+    if _REMOTE_IMAGE.search(value):
+        raise ValueError("images from other hosts are not allowed (the site loads nothing from elsewhere): link to it instead")
     for pattern in _LINK_TARGETS:
         for match in pattern.finditer(value):
             _check_link_target(match.group(1))
@@ -92,14 +97,18 @@ def _url(value: str) -> str:
     scheme = _SCHEME.match(value)
     if scheme is None or scheme.group(1).lower() not in SAFE_SCHEMES or value.startswith("<"):
         raise ValueError("must be an http, https or mailto URL")
+    unsafe = _URL_UNSAFE.search(value)
+    if unsafe:
+        raise ValueError(f"must not contain {unsafe.group(0)!r}: percent-encode it (e.g. %20 for a space)")
     return value
 
 
 def _entry_id(value: str) -> str:
     """Accept an id in the entry id form."""
     value = value.strip()
-    if not ID_PATTERN.fullmatch(value):
-        raise ValueError(f"'{value}' is not an id: ids use lower-case letters, digits and hyphens")
+    problem = check_id(value)
+    if problem:
+        raise ValueError(f"'{value}' is not an id: {problem}")
     return value
 
 

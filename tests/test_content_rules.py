@@ -8,6 +8,8 @@ the seed articles it was written from (no run of 12 words in common).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -19,6 +21,7 @@ from generator.pipeline import check
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
+FINGERPRINTS = ROOT / "tests" / "seed_fingerprints.txt"
 
 MIN_COUNTS = {
     "sources": 5,
@@ -136,18 +139,39 @@ def strings_of(value, path: str = ""):
         yield path, value
 
 
-@pytest.fixture(scope="module")
-def seed_runs():
-    if not SEEDS.is_dir():
-        pytest.fail(f"seed articles not found at {SEEDS}: the shared/seeds folder must sit beside the repository")
-    files = sorted(SEEDS.glob("*.txt"))
-    if not files:
-        pytest.fail(f"no seed articles (*.txt) in {SEEDS}")
-    found: dict[tuple[str, ...], str] = {}
-    for file in files:
-        for run in runs(words(file.read_text(encoding="utf-8"))):
-            found.setdefault(run, file.name)
+def fingerprint(run: tuple[str, ...]) -> str:
+    """A short hash of a word run: the repository keeps these, not the articles' text."""
+    return hashlib.sha256(" ".join(run).encode()).hexdigest()[:16]
+
+
+def _fingerprints_from_seeds() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for file in sorted(SEEDS.glob("*.txt")):
+        for run in sorted(runs(words(file.read_text(encoding="utf-8")))):
+            found.setdefault(fingerprint(run), file.name)
     return found
+
+
+def _fingerprint_file_text(found: dict[str, str]) -> str:
+    return "".join(f"{digest} {name}\n" for digest, name in sorted(found.items()))
+
+
+@pytest.fixture(scope="module")
+def seed_runs() -> dict[str, str]:
+    """Fingerprints of every 12-word run of the seed articles, from tests/seed_fingerprints.txt."""
+    lines = FINGERPRINTS.read_text(encoding="utf-8").splitlines()
+    return dict(line.split(" ", 1) for line in lines)
+
+
+def test_seed_fingerprints_match_the_articles():
+    """With shared/seeds beside the repository (as in CI), the committed fingerprints must be current."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seed articles at {SEEDS}; the committed fingerprints are used")
+    expected = _fingerprint_file_text(_fingerprints_from_seeds())
+    if os.environ.get("KB_UPDATE_GOLDEN") == "1":
+        FINGERPRINTS.write_text(expected, encoding="utf-8")
+    assert len(expected.splitlines()) > 3000
+    assert FINGERPRINTS.read_text(encoding="utf-8") == expected, "run with KB_UPDATE_GOLDEN=1 to refresh tests/seed_fingerprints.txt"
 
 
 def test_words_test_helper():
@@ -158,8 +182,8 @@ def test_no_text_copied_from_seed_articles(kb, seed_runs):
     copied = []
     for entry in _entries(kb):
         for field, text in strings_of(entry.model):
-            for run in runs(words(text)):
-                if run in seed_runs:
-                    copied.append(f"{entry.raw.path} {field}: '{' '.join(run)}' (in {seed_runs[run]})")
+            for run in sorted(runs(words(text))):
+                if fingerprint(run) in seed_runs:
+                    copied.append(f"{entry.raw.path} {field}: '{' '.join(run)}' (in {seed_runs[fingerprint(run)]})")
                     break
     assert not copied, f"{RUN}-word runs copied from a seed article; paraphrase them:\n" + "\n".join(copied)

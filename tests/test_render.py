@@ -74,3 +74,16 @@ def test_multi_paragraph_list_items_stay_inside_their_item(tmp_path):
     html = markdown.markdown(page.markdown.split("---", 2)[2], extensions=["admonition", "attr_list", "tables"])
     first_item = BeautifulSoup(html, "html.parser").find("li")
     assert [p.get_text() for p in first_item.find_all("p")] == ["Check the queue twice a day.", "Then again before you leave."]
+
+
+def test_entry_links_inside_code_stay_literal_and_are_not_checked(tmp_path):
+    project = make_project(tmp_path / "p")
+    path = project / "content" / "examples" / "quick-reply.yaml"
+    body = "body: |\n  Write `[[service-focus]]` to link.\n\n  ```\n  [[no-such-entry]]\n  ```\n\n  See [[service-focus]].\n"
+    path.write_text(path.read_text().replace("body: A clerk sees a complaint and answers it before lunch.\n", body))
+    kb, pages, problems = build_pages(project)
+    assert [p for p in problems if p.severity == "error"] == []
+    page = next(p for p in pages if p.path == "examples/quick-reply.md").markdown
+    assert "Write `[[service-focus]]` to link." in page
+    assert "\n[[no-such-entry]]\n" in page
+    assert "See [Service focus](../definitions/service-focus.md)." in page
