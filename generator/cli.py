@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     except KbError as exc:
         _print_diagnostics(exc.diagnostics)
         return 1
+    except OSError as exc:  # a missing, unreadable or clashing path given on the command line
+        print(f"kb: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -159,11 +162,14 @@ def _write_markdown(root: Path, out: Path) -> int:
     site_url = os.environ.get("KB_SITE_URL") or None
     kb, pages, _ = build_pages(root, site_url=site_url)
     out = out.resolve()
+    fresh = out.with_name(f"{out.name}.new-{os.getpid()}")  # so pages of deleted entries never linger
+    shutil.rmtree(fresh, ignore_errors=True)
     for page in pages:
-        _write_inside(out, page.path, page.markdown.encode("utf-8"))
+        _write_inside(fresh, page.path, page.markdown.encode("utf-8"))
     extras = site_files(kb, pages, site_url=site_url)
     for extra in extras:
-        _write_inside(out, extra.path, extra.content)
+        _write_inside(fresh, extra.path, extra.content)
+    _swap_into_place(fresh, out)
     print(f"wrote {len(pages)} Markdown pages and {len(extras)} other files (redirects, inventories, feed) to {out}")
     return 0
 
@@ -191,18 +197,23 @@ def publish_site(root: Path, site_dir: Path) -> int:
         kept = "the previous site was left as it was" if site_dir.exists() else "no site was written"
         print(f"kb build: the build failed; {kept} ({site_dir})", file=sys.stderr)
         return 1
-    old = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
-    if site_dir.exists():
-        site_dir.rename(old)
-    try:
-        fresh.rename(site_dir)
-    except OSError:
-        if old.exists():
-            old.rename(site_dir)  # put the good site back before failing loudly
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    _swap_into_place(fresh, site_dir)
     print(f"kb build: site published to {site_dir}")
     return 0
+
+
+def _swap_into_place(fresh: Path, target: Path) -> None:
+    """Replace target by the finished folder fresh; on failure the old target is put back."""
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    try:
+        fresh.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _serve(args) -> int:

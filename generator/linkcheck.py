@@ -37,9 +37,12 @@ def handbook_from_inventory(data: object, source: str, base_urls: list[str], sit
     if not isinstance(data, dict) or data.get("schema_version") != INVENTORY_SCHEMA_VERSION or not isinstance(data.get("entries"), list):
         found = data.get("schema_version") if isinstance(data, dict) else None
         raise KbError([Diagnostic(SourceLocation(source), f"not a handbook inventory of schema version {INVENTORY_SCHEMA_VERSION} (found {found!r}): download inventory.json from the handbook again, or point --inventory at a site built by 'kb build'")])
-    entries = {item["id"]: item["kind"] for item in data["entries"]}
-    aliases = {old: item["id"] for item in data["entries"] for old in item.get("aliases", [])}
-    files = set(data.get("pages", [])) | {"inventory.json", "objects.inv", "feed.xml", "sitemap.xml"} | (site_files or set())
+    try:
+        entries = {item["id"]: item["kind"] for item in data["entries"]}
+        aliases = {old: item["id"] for item in data["entries"] for old in item.get("aliases", [])}
+        files = set(data.get("pages", [])) | {"inventory.json", "objects.inv", "feed.xml", "sitemap.xml"} | (site_files or set())
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise KbError([Diagnostic(SourceLocation(source), f"inventory entries are malformed ({type(exc).__name__}: {exc}): download inventory.json from the handbook again")]) from None
     bases = [*base_urls, *([data["base_url"]] if data.get("base_url") else [])]
     return Handbook(tuple(dict.fromkeys(_with_slash(b) for b in bases)), entries, aliases, frozenset(files))
 

@@ -87,3 +87,16 @@ def test_entry_links_inside_code_stay_literal_and_are_not_checked(tmp_path):
     assert "Write `[[service-focus]]` to link." in page
     assert "\n[[no-such-entry]]\n" in page
     assert "See [Service focus](../definitions/service-focus.md)." in page
+
+
+def test_markdown_only_build_drops_pages_of_deleted_entries(tmp_path):
+    project = make_project(tmp_path / "p")
+    out = tmp_path / "md"
+    assert run_kb("build", "--markdown-only", str(out), cwd=project).returncode == 0
+    assert (out / "case-notes" / "example-corp.md").is_file()
+    (project / "content" / "case-notes" / "example-corp.yaml").unlink()
+    result = run_kb("build", "--markdown-only", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "case-notes" / "example-corp.md").exists()
+    assert (out / "behaviours" / "answer-quickly.md").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("md.")] == []

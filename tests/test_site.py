@@ -102,7 +102,7 @@ def test_shipped_site_loads_nothing_from_another_host(shipped_build):
                 if not value or not re.match(r"^(https?:)?//", value):
                     continue
                 plain_link = element.name == "a" and attribute == "href"
-                if not plain_link or not any(value.startswith(a) for a in allowed):
+                if not plain_link or not any(value == a or (a.endswith("/") and value.startswith(a)) for a in allowed):
                     problems.append(f"{html.relative_to(site)}: <{element.name} {attribute}={value}>")
         for style in page.find_all("style"):
             problems += [f"{html.relative_to(site)}: {u}" for u in re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]*\)", style.text)]
