@@ -424,9 +424,8 @@ def _describe(model_class: type[Entry], loc: tuple) -> str:
 
 def iter_marked(model: BaseModel, marker: type, path: tuple = ()):
     """Yield (yaml path, value, marker) for every string held in fields carrying a marker type."""
-    for name, field in type(model).model_fields.items():
+    for name, mark in _field_markers(type(model), marker):
         value = getattr(model, name, None)  # partial models lack invalid fields
-        mark = next((m for m in _annotated_metadata(field.annotation, field.metadata) if isinstance(m, marker)), None)
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             item_path = (*path, name, index) if isinstance(value, list) else (*path, name)
@@ -434,6 +433,15 @@ def iter_marked(model: BaseModel, marker: type, path: tuple = ()):
                 yield from iter_marked(item, marker, item_path)
             elif mark is not None and isinstance(item, str):
                 yield item_path, item, mark
+
+
+@functools.cache
+def _field_markers(model_class: type[BaseModel], marker: type) -> tuple[tuple[str, Any], ...]:
+    """Each field of a model with its marker (or None); cached, as walking annotations is slow."""
+    return tuple(
+        (name, next((m for m in _annotated_metadata(field.annotation, field.metadata) if isinstance(m, marker)), None))
+        for name, field in model_class.model_fields.items()
+    )
 
 
 def _annotated_metadata(annotation: Any, metadata: list) -> list:
