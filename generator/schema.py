@@ -296,8 +296,28 @@ class ValidEntry:
         return self.raw.kind
 
 
-def validate_entries(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], list[Diagnostic]]:
+# path -> (the raw entry, its validated entry, its problems): the preview re-validates only re-loaded entries.
+ValidateCache = dict[str, tuple[RawEntry, ValidEntry, list[Diagnostic]]]
+
+
+def validate_entries(raw_entries: list[RawEntry], cache: ValidateCache | None = None) -> tuple[list[ValidEntry], list[Diagnostic]]:
     """Validate every raw entry against its kind's model, collecting all problems."""
+    if cache is None:
+        return _validate_all(raw_entries)
+    entries: list[ValidEntry] = []
+    diagnostics: list[Diagnostic] = []
+    for raw in raw_entries:
+        cached = cache.get(raw.path)
+        if cached is None or cached[0] is not raw:  # the loader's cache hands back the same object for an unchanged file
+            valid, found = _validate_all([raw])
+            cached = cache[raw.path] = (raw, valid[0], found)
+        entries.append(cached[1])
+        diagnostics.extend(cached[2])
+    return entries, diagnostics
+
+
+def _validate_all(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], list[Diagnostic]]:
+    """Validate every raw entry, without a cache."""
     entries: list[ValidEntry] = []
     diagnostics: list[Diagnostic] = []
     for raw in raw_entries:
