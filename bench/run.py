@@ -80,7 +80,7 @@ def measure_size(size: int, workdir: Path, runs: int) -> dict:
     project = make_project(size, workdir / "project")
     floor = make_floor(project, workdir / "floor")
     entries = sum(1 for _ in (project / "content").rglob("*.yaml"))
-    check_times, _, check_peaks = zip(*(timed([sys.executable, "-m", "generator", "check"], project) for _ in range(runs)))
+    check_times, check_cpu, check_peaks = zip(*(timed([sys.executable, "-m", "generator", "check"], project) for _ in range(runs)))
     ours, floors, ours_cpu, floors_cpu, peaks = [], [], [], [], []
     for run in range(runs):
         order = [("ours", project), ("floor", floor)] if run % 2 == 0 else [("floor", floor), ("ours", project)]
@@ -96,6 +96,7 @@ def measure_size(size: int, workdir: Path, runs: int) -> dict:
     return {
         "entries": entries,
         "check_s": _median(check_times),
+        "check_cpu_s": _median(check_cpu),
         "stages_s": measure_stages(project, runs),
         "build_s": _median(ours),
         "floor_s": _median(floors),
@@ -248,7 +249,7 @@ def check_targets(rows: list[dict], edit: dict | None) -> list[dict]:
     targets = [
         # Judged on CPU time: on a shared machine wall time mostly measures the neighbours (both are printed).
         {"target": f"full build at {largest['entries']} entries ≤ {TARGETS['ratio']}× floor (CPU time; wall time)", "value": f"{largest['cpu_ratio']:.2f}×; {largest['ratio']:.2f}×", "met": largest["cpu_ratio"] <= TARGETS["ratio"]},
-        {"target": f"kb check at {largest['entries']} entries ≤ {TARGETS['check_s']} s", "value": f"{largest['check_s']:.2f} s", "met": largest["check_s"] <= TARGETS["check_s"]},
+        {"target": f"kb check at {largest['entries']} entries ≤ {TARGETS['check_s']} s (wall; CPU)", "value": f"{largest['check_s']:.2f} s; {largest['check_cpu_s']:.2f} s", "met": largest["check_s"] <= TARGETS["check_s"]},
         {"target": f"entry page size within {TARGETS['entry_page_spread']:.0%} across sizes", "value": f"{spread:.1%} ({min(pages)}–{max(pages)} KB)", "met": spread <= TARGETS["entry_page_spread"]},
         {"target": f"peak memory < {TARGETS['peak_mb']} MB", "value": f"{max(r['peak_mb'] for r in rows):.0f} MB", "met": max(r["peak_mb"] for r in rows) < TARGETS["peak_mb"]},
     ]
