@@ -55,10 +55,11 @@ def _allocate_ids(count: int, rng: random.Random) -> dict[str, list[str]]:
 
 def _entry(kind: str, entry_id: str, ids: dict[str, list[str]], rng: random.Random) -> dict:
     """One entry's fields: the common ones, then its kind's, 3-5 relations in all."""
-    data: dict = {"title": _sentence(rng, 2, 5).rstrip("."), "summary": _sentence(rng, 12, 25)}
+    # Four or more words per name: shorter ones drawn from a small vocabulary collide, and kb check warns of near-duplicates.
+    data: dict = {"title": _sentence(rng, 4, 7).rstrip("."), "summary": _sentence(rng, 12, 25)}
     if kind == "definitions":
-        data["term"] = _words(rng, 2)
-        data["also_known_as"] = [_words(rng, 2) for _ in range(rng.randint(0, 2))]
+        data["term"] = data["title"].lower()
+        data["also_known_as"] = [_words(rng, 5) for _ in range(rng.randint(0, 2))]
     data["body"] = _body(rng, _pick(rng, ids["prose"], 1, 2, entry_id))
     data["tags"] = sorted(set(rng.sample(TAGS, rng.randint(1, 3))))
     data["sources"] = [{"source": s, "locator": f"section {rng.randint(1, 9)}"} for s in _pick(rng, ids["sources"], 1, 2, entry_id)]

@@ -210,7 +210,7 @@ def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | 
         line, column = _byte_position(raw, exc.start)
         diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"))
         return None
-    bad = [(match.start(), match.group()) for match in _FORBIDDEN_CHARACTERS.finditer(text)]
+    bad = [(match.start(), match.group()) for match in FORBIDDEN_CHARACTERS.finditer(text)]
     for index, ch in bad[:5]:
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -237,7 +237,7 @@ def character_name(ch: str) -> str:
 
 # The same set as forbidden_character, as one compiled character class: a per-character Python loop
 # cost ~0.4 ms per file (2 s of `kb check` at 5,000 entries). A test checks both agree on every code point.
-_FORBIDDEN_CHARACTERS = re.compile(
+FORBIDDEN_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
 )
 

@@ -1,10 +1,11 @@
-"""The preview's cache between rebuilds: only edited files are parsed again, and the pages stay exact."""
+"""Speed-ups that must not change results: the preview's cache between rebuilds, the loader's character scan."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import make_project
+from generator import loader
 from generator.errors import KbError
 from generator.pipeline import StageCache, build_pages
 
@@ -33,3 +34,12 @@ def test_cached_rebuild_still_reports_problems_of_unchanged_files(tmp_path):
     for _ in range(2):  # the second run takes the file from the cache
         with pytest.raises(KbError, match="Did you mean 'answer-quickly'"):
             build_pages(project, cache=cache)
+
+
+def test_fast_character_scan_forbids_exactly_what_the_rule_forbids():
+    disagree = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if loader.forbidden_character(chr(code)) != bool(loader.FORBIDDEN_CHARACTERS.match(chr(code)))
+    ]
+    assert disagree == []
