@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import posixpath
 import shutil
 import socket
 import statistics
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 from generator.links import link_entries  # noqa: E402
 from generator.loader import load_content  # noqa: E402
+from generator.pipeline import build_pages  # noqa: E402
 from generator.render import render_pages  # noqa: E402
 from generator.schema import validate_entries  # noqa: E402
 
@@ -132,10 +134,19 @@ def make_floor(project: Path, floor: Path) -> Path:
         if old not in config:
             raise SystemExit(f"bench: mkdocs.yml no longer contains {old!r}: update make_floor() in bench/run.py")
         config = config.replace(old, new)
-    # Entry pages out of the nav, as our plugin marks them; the index pages stay in it.
-    config += "\nnot_in_nav: |\n" + "".join(f"  /{kind}/*.md\n  !/{kind}/index.md\n" for kind in synth.KIND_SHARES | {"paths": 0})
+    config += "\nnot_in_nav: |\n" + "".join(f"  {pattern}\n" for pattern in _not_in_nav_patterns(project))
     (floor / "mkdocs.yml").write_text(config, encoding="utf-8")
     return floor
+
+
+def _not_in_nav_patterns(project: Path) -> list[str]:
+    """Out of the nav exactly the pages our plugin keeps out of it, as a few folder patterns (thousands would slow MkDocs)."""
+    _, pages, _ = build_pages(project)
+    hidden = {page.path for page in pages if page.entry_id or not page.in_nav}
+    folders = sorted({posixpath.dirname(path) for path in hidden})
+    patterns = [f"/{folder}/*.md" if folder else "/*.md" for folder in folders]
+    shown = sorted(page.path for page in pages if page.path not in hidden and posixpath.dirname(page.path) in folders)
+    return patterns + [f"!/{path}" for path in shown]
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
