@@ -199,8 +199,12 @@ def measure_edit_to_served(workdir: Path, edits: int) -> dict:
     result = {"entries": EDIT_SIZE}
     for mode, flags, count in (("changed_pages", [], edits), ("full_rebuild", ["--full-rebuild"], max(2, edits // 2))):
         print(f"== edit-to-served at {EDIT_SIZE} entries, kb serve {' '.join(flags)}", file=sys.stderr, flush=True)
-        times = _serve_and_edit(project, flags, count, mode)
-        result[f"{mode}_s"] = _median(times)
+        try:
+            times = _serve_and_edit(project, flags, count, mode)
+        except SystemExit as failure:  # report it in the table instead of losing the whole run
+            print(failure, file=sys.stderr, flush=True)
+            times = []
+        result[f"{mode}_s"] = _median(times) if times else float("nan")
         result[f"{mode}_runs_s"] = [round(t, 2) for t in times]
     return result
 
@@ -212,7 +216,7 @@ def _serve_and_edit(project: Path, flags: list[str], edits: int, tag: str) -> li
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}", *flags], cwd=project, env=ENV, stdout=log, stderr=log)
         try:
-            if not _wait_for(url(port=port, id=files[0].stem), "</html>", 300):
+            if not _wait_for(url(port=port, id=files[0].stem), "</html>", 600):
                 log.seek(0)
                 raise SystemExit("bench: kb serve never served a page:\n" + log.read().decode(errors="replace")[-3000:])
             time.sleep(2)  # let the file watcher take its first snapshot
