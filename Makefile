@@ -34,5 +34,9 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# The benchmark (not part of `make test`): about 15 minutes on 2 cores; `make bench QUICK=1` runs 100 and 1,000 entries only.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
 clean:
 	rm -rf site .cache $(VENV)

@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    serve_cmd.add_argument("--full-rebuild", action="store_true", help="rebuild every page on each edit, not only the pages the edit changed")
     serve_cmd.set_defaults(run=_serve)
 
     links_cmd = commands.add_parser("links", help="check other documents' links into the handbook")
@@ -217,9 +218,13 @@ def _swap_into_place(fresh: Path, target: Path) -> None:
 
 
 def _serve(args) -> int:
-    """kb serve: run MkDocs' live-reloading preview server."""
+    """kb serve: become MkDocs' live-reloading preview server (so stopping kb stops the server)."""
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", args.dev_addr]
-    return subprocess.call(command, cwd=args.root, env={**os.environ, **MKDOCS_ENV})
+    if not args.full_rebuild:
+        # Rebuild only pages whose generated Markdown changed: the plugin rewrites just those files.
+        command.append("--dirty")
+    os.chdir(args.root)
+    os.execve(sys.executable, command, {**os.environ, **MKDOCS_ENV})
 
 
 def _links_check(args) -> int:

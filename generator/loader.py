@@ -32,6 +32,8 @@ WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "l
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 YamlPath = tuple[str | int, ...]
+# path -> (the file's bytes, what they loaded to, the problems found): lets a live preview re-parse only edited files.
+LoadCache = dict[str, tuple[bytes, "RawEntry | None", list[Diagnostic]]]
 
 
 @dataclass
@@ -67,8 +69,11 @@ class RawEntry:
         return start
 
 
-def load_content(root: Path) -> tuple[list[RawEntry], list[Diagnostic]]:
-    """Load every entry under root/content, returning the entries and all problems found."""
+def load_content(root: Path, cache: LoadCache | None = None) -> tuple[list[RawEntry], list[Diagnostic]]:
+    """Load every entry under root/content, returning the entries and all problems found.
+
+    With a cache (kept between rebuilds by the preview), files whose bytes did not change are not parsed again.
+    """
     diagnostics: list[Diagnostic] = []
     content = root / "content"
     if content.is_symlink() or not content.is_dir():
@@ -79,7 +84,7 @@ def load_content(root: Path) -> tuple[list[RawEntry], list[Diagnostic]]:
         if len(entries) >= MAX_ENTRIES:
             diagnostics.append(_error(root, content, f"more than {MAX_ENTRIES} entries: split the knowledge base"))
             break
-        entry, size = _load_file(root, file_path, diagnostics)
+        entry, size = _load_file(root, file_path, diagnostics, cache)
         total_bytes += size
         if total_bytes > MAX_TOTAL_BYTES:
             cap = f"{MAX_TOTAL_BYTES // 2**20} MiB" if MAX_TOTAL_BYTES >= 2**20 else f"{MAX_TOTAL_BYTES} bytes"
@@ -127,15 +132,30 @@ def _kind_files(root: Path, kind_dir: Path, diagnostics: list[Diagnostic]) -> li
     return files
 
 
-def _load_file(root: Path, path: Path, diagnostics: list[Diagnostic]) -> tuple[RawEntry | None, int]:
-    """Read, decode and parse one entry file; return it (or None) and its size in bytes."""
+def _load_file(root: Path, path: Path, diagnostics: list[Diagnostic], cache: LoadCache | None = None) -> tuple[RawEntry | None, int]:
+    """Read one entry file, or reuse the cached result when its bytes are unchanged."""
+    if cache is None:
+        return _parse_file(root, path, diagnostics)
+    rel = path.relative_to(root).as_posix()
+    raw = _read_no_follow(path)
+    cached = cache.get(rel)
+    if cached is None or cached[0] != raw:
+        found: list[Diagnostic] = []
+        entry, _ = _parse_file(root, path, found, raw)
+        cached = cache[rel] = (raw, entry, found)
+    diagnostics.extend(cached[2])
+    return cached[1], len(raw)
+
+
+def _parse_file(root: Path, path: Path, diagnostics: list[Diagnostic], raw: bytes | None = None) -> tuple[RawEntry | None, int]:
+    """Read (unless given the bytes), decode and parse one entry file; return it (or None) and its size in bytes."""
     rel = path.relative_to(root).as_posix()
     entry_id, kind = path.name[: -len(".yaml")], path.parent.name
     id_problem = check_id(entry_id)
     if id_problem:
         diagnostics.append(Diagnostic(SourceLocation(rel), f"bad file name '{path.name}': {id_problem}"))
         return None, 0
-    raw = _read_no_follow(path)
+    raw = _read_no_follow(path) if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
         diagnostics.append(Diagnostic(SourceLocation(rel), f"file is {len(raw)} bytes; entries are capped at {MAX_FILE_BYTES // 1024} KiB: split it or trim it"))
         return None, len(raw)
@@ -190,7 +210,7 @@ def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | 
         line, column = _byte_position(raw, exc.start)
         diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"))
         return None
-    bad = [(i, ch) for i, ch in enumerate(text) if forbidden_character(ch)]
+    bad = [(match.start(), match.group()) for match in FORBIDDEN_CHARACTERS.finditer(text)]
     for index, ch in bad[:5]:
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -213,6 +233,13 @@ def forbidden_character(ch: str) -> bool:
 def character_name(ch: str) -> str:
     """The Unicode name of a character, or what kind of unnamed character it is."""
     return unicodedata.name(ch, None) or ("control" if unicodedata.category(ch) == "Cc" else "not a character")
+
+
+# The same set as forbidden_character, as one compiled character class: a per-character Python loop
+# cost ~0.4 ms per file (2 s of `kb check` at 5,000 entries). A test checks both agree on every code point.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+)
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from jinja2 import Environment
+from jinja2.bccache import BytecodeCache, Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -19,7 +21,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from .errors import KbError
 from .inventory import SiteFile
-from .pipeline import build_pages, site_files
+from .pipeline import StageCache, build_pages, site_files
 from .render import Page
 from .sanitize import escape_text, sanitize_html
 
@@ -31,12 +33,26 @@ STATIC_CACHE = Path(".cache") / "kb" / "static"  # redirects, inventories, feed:
 class KnowledgeBasePlugin(BasePlugin):
     """Adds the handbook's generated pages to the MkDocs build."""
 
+    cache: StageCache | None = None
+    compiled_templates: BytecodeCache | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Keep parsed entries between preview rebuilds; let `mkdocs serve --dirty` (what `kb serve` runs) pass --strict."""
+        # MkDocs keeps a plugin that has on_startup alive across `serve` rebuilds, so the cache persists.
+        self.cache = StageCache() if command == "serve" else None
+        self.compiled_templates = _MemoryBytecodeCache() if command == "serve" else None
+        if dirty:
+            # MkDocs warns that a dirty build may leave the navigation stale, and strict mode turns the
+            # warning into an abort. Our nav lists only the index pages, which always exist, and every
+            # generated page whose text changed is rewritten (so rebuilt), hence the warning does not apply.
+            logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_build_warning)
+
     @event_priority(100)  # first, so plugins that index files in on_files see our pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         _refuse_files_outside(files, config.docs_dir)
         root = Path(config.config_file_path).resolve().parent
         try:
-            kb, pages, diagnostics = build_pages(root, site_url=config.site_url)
+            kb, pages, diagnostics = build_pages(root, site_url=config.site_url, cache=self.cache)
         except KbError as exc:
             raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
         for diagnostic in diagnostics:
@@ -60,6 +76,12 @@ class KnowledgeBasePlugin(BasePlugin):
         """Pass every page body through the HTML allowlist."""
         return sanitize_html(html)
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """In the preview, keep the theme's compiled templates: MkDocs recompiles all ~50 on every rebuild."""
+        if self.compiled_templates is not None:
+            env.bytecode_cache = self.compiled_templates
+        return env
+
 
 def _refuse_files_outside(files: Files, docs_dir: str) -> None:
     """Stop the build if a symlink would publish a file from outside docs_dir (MkDocs follows them)."""
@@ -67,6 +89,20 @@ def _refuse_files_outside(files: Files, docs_dir: str) -> None:
     escaping = [f.src_uri for f in files if f.src_dir == docs_dir and not Path(f.abs_src_path).resolve().is_relative_to(docs)]
     if escaping:
         raise PluginError(f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. Replace each symlink with the file itself.")
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled Jinja templates kept in memory; Jinja checks each one against its source's checksum, so edits recompile."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def _generated_file(config: MkDocsConfig, cache: Path, page: Page) -> File:
@@ -85,6 +121,11 @@ def _write_if_changed(target: Path, text: str) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+
+
+def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:
+    """A logging filter that drops MkDocs' generic 'dirty build' warning and nothing else."""
+    return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 def _remove_stale(cache: Path, keep: set[str]) -> None:

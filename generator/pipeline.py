@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, raise_if_errors
@@ -16,24 +17,34 @@ from .inventory import (
     sphinx_inventory,
 )
 from .links import KnowledgeBase, link_entries
-from .loader import load_content
+from .loader import LoadCache, load_content
 from .render import Page, render_pages
-from .schema import validate_entries
+from .schema import ValidateCache, validate_entries
 from .similar import near_duplicates
 from .whatsnew import FEED_FILE, atom_feed, recent_changes
 
 
-def check(root: Path) -> tuple[KnowledgeBase, list[Diagnostic]]:
+@dataclass
+class StageCache:
+    """What a live preview keeps between rebuilds: files whose bytes did not change are not parsed or validated again."""
+
+    loaded: LoadCache = field(default_factory=dict)
+    validated: ValidateCache = field(default_factory=dict)
+
+
+def check(root: Path, cache: StageCache | None = None) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Load, validate and link the content under root; return the base and every problem (warnings too)."""
-    raw_entries, load_problems = load_content(root)
-    entries, schema_problems = validate_entries(raw_entries)
+    raw_entries, load_problems = load_content(root, cache.loaded if cache else None)
+    entries, schema_problems = validate_entries(raw_entries, cache.validated if cache else None)
     kb, link_problems = link_entries(entries)
     return kb, sorted(load_problems + schema_problems + link_problems + near_duplicates(kb))
 
 
-def build_pages(root: Path, templates: Path | None = None, site_url: str | None = None) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:
+def build_pages(
+    root: Path, templates: Path | None = None, site_url: str | None = None, cache: StageCache | None = None
+) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:
     """Check the content and render every page; raise KbError when any error was found."""
-    kb, diagnostics = check(root)
+    kb, diagnostics = check(root, cache)
     raise_if_errors(diagnostics)
     return kb, render_pages(kb, templates or root / "site_templates", site_url), diagnostics
 

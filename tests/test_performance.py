@@ -1,0 +1,45 @@
+"""Speed-ups that must not change results: the preview's cache between rebuilds, the loader's character scan."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_project
+from generator import loader
+from generator.errors import KbError
+from generator.pipeline import StageCache, build_pages
+
+
+def test_cached_rebuild_reparses_only_the_edited_file_and_matches_a_fresh_build(tmp_path):
+    project = make_project(tmp_path / "p")
+    cache = StageCache()
+    first_kb, _, _ = build_pages(project, cache=cache)
+    path = project / "content" / "behaviours" / "answer-quickly.yaml"
+    path.write_text(path.read_text().replace("Reply to a customer the same day.", "Reply within the hour."))
+
+    kb, pages, _ = build_pages(project, cache=cache)
+
+    reused = [i for i, entry in kb.entries.items() if entry is first_kb.entries[i]]
+    assert sorted(set(kb.entries) - set(reused)) == ["answer-quickly"]
+    _, fresh_pages, _ = build_pages(project)
+    assert [(p.path, p.markdown) for p in pages] == [(p.path, p.markdown) for p in fresh_pages]
+    assert "Reply within the hour." in next(p.markdown for p in pages if p.path == "behaviours/answer-quickly.md")
+
+
+def test_cached_rebuild_still_reports_problems_of_unchanged_files(tmp_path):
+    project = make_project(tmp_path / "p")
+    bad = project / "content" / "examples" / "quick-reply.yaml"
+    bad.write_text(bad.read_text().replace("shows: [answer-quickly]", "shows: [answer-quikly]"))
+    cache = StageCache()
+    for _ in range(2):  # the second run takes the file from the cache
+        with pytest.raises(KbError, match="Did you mean 'answer-quickly'"):
+            build_pages(project, cache=cache)
+
+
+def test_fast_character_scan_forbids_exactly_what_the_rule_forbids():
+    disagree = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if loader.forbidden_character(chr(code)) != bool(loader.FORBIDDEN_CHARACTERS.match(chr(code)))
+    ]
+    assert disagree == []
