@@ -108,19 +108,19 @@ class _MemoryBytecodeCache(BytecodeCache):
 def _generated_file(config: MkDocsConfig, cache: Path, page: Page) -> File:
     """Back a page by a real file in the cache and describe it to MkDocs."""
     target = cache / page.path
-    _write_if_changed(target, page.markdown)
+    _write_if_changed(target, page.markdown.encode("utf-8"))
     inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
     file = File.generated(config, page.path, abs_src_path=str(target), inclusion=inclusion)
     file.edit_uri = page.source_path  # "edit this page" opens the entry's YAML, not generated Markdown
     return file
 
 
-def _write_if_changed(target: Path, text: str) -> None:
-    """Write a page only when its text changed, so unchanged pages keep their timestamps."""
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
+def _write_if_changed(target: Path, content: bytes) -> None:
+    """Write a cached file only when its bytes changed, so unchanged pages keep their timestamps."""
+    if target.is_file() and target.read_bytes() == content:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    target.write_bytes(content)
 
 
 def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:
@@ -128,9 +128,9 @@ def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-def _remove_stale(cache: Path, keep: set[str]) -> None:
-    """Delete cached pages of entries that no longer exist."""
-    for path in cache.rglob("*.md"):
+def _remove_stale(cache: Path, keep: set[str], pattern: str = "*.md") -> None:
+    """Delete cached files that are no longer generated (pages of deleted entries, dropped redirects)."""
+    for path in cache.rglob(pattern):
         if path.relative_to(cache).as_posix() not in keep:
             path.unlink()
 
@@ -139,11 +139,6 @@ def _add_site_files(files: Files, config: MkDocsConfig, cache: Path, extras: lis
     """Add the non-Markdown files (redirects, inventories, feed), each backed by a file in the cache."""
     for extra in extras:
         target = cache / extra.path
-        if not (target.is_file() and target.read_bytes() == extra.content):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(extra.content)
+        _write_if_changed(target, extra.content)
         files.append(File.generated(config, extra.path, abs_src_path=str(target)))
-    keep = {extra.path for extra in extras}
-    for path in cache.rglob("*.*"):  # redirects of former ids that were dropped
-        if path.relative_to(cache).as_posix() not in keep:
-            path.unlink()
+    _remove_stale(cache, {extra.path for extra in extras}, "*.*")
