@@ -128,6 +128,7 @@ def make_floor(project: Path, floor: Path) -> Path:
     docs = floor / "docs"
     subprocess.run([sys.executable, "-m", "generator", "build", "--markdown-only", str(docs)], cwd=project, env=ENV, check=True, capture_output=True)
     shutil.copytree(project / "site_templates" / "assets", docs, dirs_exist_ok=True)
+    shutil.copytree(project / "site_templates" / "overrides", floor / "site_templates" / "overrides")  # theme.custom_dir
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     edits = {"docs_dir: site_templates/assets\n": "docs_dir: docs\n", "  - kb\n": "", "watch:\n  - content\n  - site_templates\n": ""}
     for old, new in edits.items():
