@@ -133,7 +133,8 @@ def _refuse_taken_id(root: Path, entry_id: str) -> None:
 def _schema(args) -> int:
     """kb schema: write (or with --check, compare) every kind's JSON Schema under content/.schema/."""
     stale = []
-    for rel, text in schema_files().items():
+    schemas = schema_files()
+    for rel, text in schemas.items():
         target = args.root / rel
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current == text:
@@ -146,7 +147,7 @@ def _schema(args) -> int:
         for rel in stale:
             print(f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result", file=sys.stderr)
         return 1
-    print(f"{'checked' if args.check else 'wrote'} {len(schema_files())} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
+    print(f"{'checked' if args.check else 'wrote'} {len(schemas)} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
     return 0
 
 

@@ -207,13 +207,12 @@ def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, column = _byte_position(raw, exc.start)
+        line, column = _position(raw, exc.start)
         diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"))
         return None
     bad = [(match.start(), match.group()) for match in FORBIDDEN_CHARACTERS.finditer(text)]
     for index, ch in bad[:5]:
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, column = _position(text, index)
         diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({character_name(ch)}): delete it"))
     return None if bad else text
 
@@ -242,10 +241,11 @@ FORBIDDEN_CHARACTERS = re.compile(
 )
 
 
-def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    """Return the 1-based line and column of a byte offset."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+def _position(text: str | bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of an offset into text (characters) or raw bytes."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    line_start = text.rfind(newline, 0, offset) + 1
+    return text.count(newline, 0, offset) + 1, offset - line_start + 1
 
 
 def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
