@@ -123,7 +123,7 @@ def _refuse_taken_id(root: Path, entry_id: str) -> None:
         rel = f"content/{kind}/{entry_id}.yaml"
         if (root / rel).exists():
             raise KbError([Diagnostic(SourceLocation(rel), f"id '{entry_id}' is taken by this file: choose another title, or pass --id")])
-    kb, _ = check(root)
+    kb, _ = check(root, review_hints=False)
     owner = kb.entries.get(kb.aliases.get(entry_id, ""))
     if owner is not None:
         where = owner.raw.locate(("aliases", owner.model.aliases.index(entry_id)))

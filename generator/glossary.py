@@ -8,6 +8,7 @@ touches code, headings, HTML, link text or link targets.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,12 +85,19 @@ def _trie_regex(node: dict) -> str:
 
 
 def glossary_from(kb: KnowledgeBase) -> Glossary:
-    """Build the glossary from every definition's term and also-known-as names."""
-    terms = [
-        GlossaryTerm(entry.id, (entry.model.term, *entry.model.also_known_as), entry.model.summary)
-        for entry in kb.by_kind("definitions")
-    ]
-    return Glossary(terms)
+    """The glossary of every definition's term and also-known-as names."""
+    return _compiled_glossary(glossary_key(kb))
+
+
+def glossary_key(kb: KnowledgeBase) -> tuple:
+    """What the glossary is made of: each definition's id, names and summary."""
+    return tuple((entry.id, (entry.model.term, *entry.model.also_known_as), entry.model.summary) for entry in kb.by_kind("definitions"))
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_glossary(key: tuple) -> Glossary:
+    """Compile the pattern once per set of definitions: preview rebuilds after other edits reuse it."""
+    return Glossary([GlossaryTerm(*term) for term in key])
 
 
 def link_first_mentions(markdown: str, glossary: Glossary, seen: set[str], url_for: Callable[[str], str]) -> str:

@@ -62,6 +62,13 @@ class KnowledgeBase:
         """Inverse labels of the relations pointing at an entry, in first-seen order."""
         return list(self._incoming[entry_id])
 
+    def relation_map(self, entry_id: str) -> tuple:
+        """Every relation at an entry, both ways, as comparable data: (label, ids) pairs out, then in."""
+        return (
+            tuple((label, tuple(ids)) for label, ids in self._outgoing[entry_id].items()),
+            tuple((label, tuple(ids)) for label, ids in self._incoming[entry_id].items()),
+        )
+
     def related(self, entry_id: str) -> list[ValidEntry]:
         """Related entries declared on either side, each once."""
         ids: list[str] = []
@@ -81,6 +88,8 @@ class KnowledgeBase:
 
 def wiki_links(text: str) -> list[re.Match]:
     """The [[id]] and [[id|text]] links of a Markdown text, leaving out those inside code."""
+    if "[[" not in text:  # most texts: skip both scans
+        return []
     code = [match.span() for match in _CODE.finditer(text)]
     return [m for m in WIKI_LINK.finditer(text) if not any(start <= m.start() < end for start, end in code)]
 

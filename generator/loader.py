@@ -45,18 +45,18 @@ class RawEntry:
     path: str
     data: dict[str, Any]
     text: str = ""
-    values: dict[YamlPath, SourceLocation] = field(default_factory=dict)
-    keys: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+    # (line, column) of every value and key; a SourceLocation is made only when one is asked for.
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, yaml_path: YamlPath, *, key: bool = False) -> SourceLocation:
         """Return the location of a key or value, or of its nearest existing parent."""
         table = self.keys if key else self.values
         for end in range(len(yaml_path), -1, -1):
             prefix = tuple(yaml_path[:end])
-            if prefix in table:
-                return table[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
+            position = table.get(prefix) or self.values.get(prefix)
+            if position is not None:
+                return SourceLocation(self.path, *position)
         return SourceLocation(self.path)
 
     def find_after(self, needle: str, start: SourceLocation) -> SourceLocation:
@@ -251,7 +251,7 @@ def _position(text: str | bytes, offset: int) -> tuple[int, int]:
 def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
     """Build plain data from the YAML event stream, refusing what an entry never needs."""
     try:
-        root = _build_from_events(yaml.parse(text, Loader=_EventLoader), entry, diagnostics)
+        root = _build_from_events(_events(text), entry, diagnostics)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = SourceLocation(entry.path, mark.line + 1, mark.column + 1) if mark else SourceLocation(entry.path)
@@ -266,13 +266,25 @@ def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dic
         diagnostics.append(Diagnostic(SourceLocation(entry.path), "file is empty: an entry needs at least title and summary"))
         return None
     if not isinstance(root, dict):
-        diagnostics.append(Diagnostic(entry.values[()], "an entry is a mapping of fields (title: ..., summary: ...)"))
+        diagnostics.append(Diagnostic(entry.locate(()), "an entry is a mapping of fields (title: ..., summary: ...)"))
         return None
     return root
 
 
 class _EventLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A loader used only for its parser: yaml.parse() never constructs objects."""
+    """A loader used only for its parser: it never constructs objects."""
+
+
+def _events(text: str):
+    """The parser's events, like yaml.parse() but without its check_event() call per event."""
+    loader = _EventLoader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            yield event
+            if type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        loader.dispose()
 
 
 class _StopFile(Exception):
@@ -285,35 +297,34 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
     root: Any = None
     documents = 0
 
-    def here(event) -> SourceLocation:
-        return SourceLocation(entry.path, event.start_mark.line + 1, event.start_mark.column + 1)
-
     def fail(event, message: str) -> None:
-        diagnostics.append(Diagnostic(here(event), message))
+        diagnostics.append(Diagnostic(SourceLocation(entry.path, event.start_mark.line + 1, event.start_mark.column + 1), message))
 
     def place(value: Any, event) -> YamlPath | None:
         """Attach a finished node to its parent; return its path, None for a key or a duplicate."""
         nonlocal root
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
         if not stack:
             root = value
-            entry.values[()] = here(event)
+            entry.values[()] = position
             return ()
         frame = stack[-1]
         container, parent_path, pending = frame
-        if isinstance(container, list):
+        if type(container) is list:
             node_path = (*parent_path, len(container))
             container.append(value)
         elif pending is None:
-            if not isinstance(value, str):
+            if type(value) is not str:
                 fail(event, "keys must be plain words, not lists or mappings")
                 raise _StopFile
             key_path = (*parent_path, value)
             if value in container:
                 first = entry.keys.get(key_path)
-                fail(event, f"duplicate key '{value}' (first defined at line {first.line if first else '?'}): keep one")
+                fail(event, f"duplicate key '{value}' (first defined at line {first[0] if first else '?'}): keep one")
                 frame[2] = _DUPLICATE
             else:
-                entry.keys[key_path] = here(event)
+                entry.keys[key_path] = position
                 frame[2] = value
             return None
         else:
@@ -322,39 +333,41 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
                 return None
             container[pending] = value
             node_path = (*parent_path, pending)
-        entry.values[node_path] = here(event)
+        entry.values[node_path] = position
         return node_path
 
     for event in events:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)  # exact types: dispatching on them costs less than isinstance chains, per event
+        if kind is yaml.ScalarEvent or kind in _COLLECTION_STARTS:
+            if event.anchor is not None:
+                fail(event, f"YAML anchors (&{event.anchor}) are not allowed: write values out in full")
+            if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
+                fail(event, f"YAML tags ({event.tag}) are not allowed: quote the value instead")
+            if kind is yaml.ScalarEvent:
+                plain_empty = event.value == "" and event.implicit[0] and not event.style  # libyaml says "" for plain, PyYAML None
+                place(None if plain_empty else event.value, event)
+                continue
+            if len(stack) >= MAX_DEPTH:
+                fail(event, f"nested more than {MAX_DEPTH} levels deep: no field needs that")
+                raise _StopFile
+            container: Any = [] if kind is yaml.SequenceStartEvent else {}
+            node_path = place(container, event)
+            stack.append([container, node_path if node_path is not None else ("?",), None])
+        elif kind in _COLLECTION_ENDS:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            fail(event, f"YAML aliases (*{event.anchor}) are not allowed: write the value out")
+            raise _StopFile
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 fail(event, "only one YAML document per file: remove the '---' separator and what follows")
                 raise _StopFile
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            fail(event, f"YAML aliases (*{event.anchor}) are not allowed: write the value out")
-            raise _StopFile
-        if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if event.anchor is not None:
-                fail(event, f"YAML anchors (&{event.anchor}) are not allowed: write values out in full")
-            if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-                fail(event, f"YAML tags ({event.tag}) are not allowed: quote the value instead")
-        if isinstance(event, yaml.ScalarEvent):
-            plain_empty = event.value == "" and event.implicit[0] and not event.style  # libyaml says "" for plain, PyYAML None
-            place(None if plain_empty else event.value, event)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if len(stack) >= MAX_DEPTH:
-                fail(event, f"nested more than {MAX_DEPTH} levels deep: no field needs that")
-                raise _StopFile
-            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-            node_path = place(container, event)
-            stack.append([container, node_path if node_path is not None else ("?",), None])
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            stack.pop()
     return root
 
 
+_COLLECTION_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _DUPLICATE = object()  # marks the value of a duplicate key, which is parsed and dropped
 
 

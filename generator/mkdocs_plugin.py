@@ -1,18 +1,21 @@
 """The MkDocs integration: the only module that imports mkdocs.
 
-It runs the pipeline, writes the rendered pages into a cache folder outside docs_dir
-(only the ones whose text changed), and adds them as generated files. Entry pages are
-kept out of the navigation, which would otherwise make Material's build quadratic.
-Every page body passes the HTML allowlist (sanitize.py) before the theme wraps it.
+It runs the pipeline and adds the rendered pages to the build as in-memory files: nothing
+is written outside site_dir. In the preview, a page whose text is what the last good build
+had reports itself unmodified, so `mkdocs serve --dirty` rebuilds only the pages an edit
+changed. Entry pages are kept out of the navigation, which would otherwise make Material's
+build quadratic. Every page body passes the HTML allowlist (sanitize.py) before the theme
+wraps it.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
 from jinja2 import Environment
-from jinja2.bccache import BytecodeCache, Bucket
+from jinja2.bccache import BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -20,14 +23,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from .errors import KbError
-from .inventory import SiteFile
 from .pipeline import StageCache, build_pages, site_files
-from .render import Page
+from .render import MemoryBytecodeCache
 from .sanitize import escape_text, sanitize_html
 
 log = logging.getLogger("mkdocs.plugins.kb")
-CACHE = Path(".cache") / "kb" / "pages"
-STATIC_CACHE = Path(".cache") / "kb" / "static"  # redirects, inventories, feed: copied as they are
 
 
 class KnowledgeBasePlugin(BasePlugin):
@@ -35,12 +35,16 @@ class KnowledgeBasePlugin(BasePlugin):
 
     cache: StageCache | None = None
     compiled_templates: BytecodeCache | None = None
+    built: dict[str, str | bytes] | None = None  # preview only: each generated file's content in the last good build
+    building: dict[str, str | bytes]  # what this build generates, to become `built` if it succeeds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep parsed entries between preview rebuilds; let `mkdocs serve --dirty` (what `kb serve` runs) pass --strict."""
         # MkDocs keeps a plugin that has on_startup alive across `serve` rebuilds, so the cache persists.
         self.cache = StageCache() if command == "serve" else None
-        self.compiled_templates = _MemoryBytecodeCache() if command == "serve" else None
+        self.compiled_templates = MemoryBytecodeCache() if command == "serve" else None
+        self.built = {} if command == "serve" else None
+        self.building = {}
         if dirty:
             # MkDocs warns that a dirty build may leave the navigation stale, and strict mode turns the
             # warning into an abort. Our nav lists only the index pages, which always exist, and every
@@ -49,6 +53,15 @@ class KnowledgeBasePlugin(BasePlugin):
 
     @event_priority(100)  # first, so plugins that index files in on_files see our pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Generate the pages and site files, then exempt them from garbage collection until the build ends."""
+        try:
+            return self._add_generated_files(files, config)
+        finally:
+            # What exists now (config, files, page texts) lives until the build ends: freezing it spares
+            # each of the collector's full passes during the page builds from rescanning it.
+            gc.freeze()
+
+    def _add_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
         _refuse_files_outside(files, config.docs_dir)
         root = Path(config.config_file_path).resolve().parent
         try:
@@ -57,12 +70,35 @@ class KnowledgeBasePlugin(BasePlugin):
             raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
         for diagnostic in diagnostics:
             log.info(str(diagnostic))
-        cache = root / CACHE
+        self.building = {}
         for page in pages:
-            files.append(_generated_file(config, cache, page))
-        _remove_stale(cache, {page.path for page in pages})
-        _add_site_files(files, config, root / STATIC_CACHE, site_files(kb, pages, project=config.site_name, site_url=config.site_url))
+            inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
+            file = self._generated(config, page.path, page.markdown, inclusion)
+            file.edit_uri = page.source_path  # "edit this page" opens the entry's YAML, not generated Markdown
+            files.append(file)
+        for extra in site_files(kb, pages, project=config.site_name, site_url=config.site_url):  # redirects, inventories, feed
+            files.append(self._generated(config, extra.path, extra.content))
         return files
+
+    def _generated(self, config: MkDocsConfig, path: str, content: str | bytes, inclusion=InclusionLevel.UNDEFINED) -> File:
+        """An in-memory file; in the preview it is unmodified when the last good build had the same content."""
+        file = _GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
+        if self.built is not None:
+            file.unchanged = self.built.get(path) == content
+            self.building[path] = content
+        return file
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The build succeeded: the next preview rebuild compares against what it wrote."""
+        gc.unfreeze()  # a preview server builds again and again: let this build's objects be collected
+        if self.built is not None:
+            self.built = self.building
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed preview build may have written some pages and not others: rebuild them all next time."""
+        gc.unfreeze()
+        if self.built is not None:
+            self.built = {}
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         """Escape the front matter that Material inserts as raw HTML: <title>, header, meta, search."""
@@ -91,54 +127,15 @@ def _refuse_files_outside(files: Files, docs_dir: str) -> None:
         raise PluginError(f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. Replace each symlink with the file itself.")
 
 
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled Jinja templates kept in memory; Jinja checks each one against its source's checksum, so edits recompile."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-def _generated_file(config: MkDocsConfig, cache: Path, page: Page) -> File:
-    """Back a page by a real file in the cache and describe it to MkDocs."""
-    target = cache / page.path
-    _write_if_changed(target, page.markdown.encode("utf-8"))
-    inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
-    file = File.generated(config, page.path, abs_src_path=str(target), inclusion=inclusion)
-    file.edit_uri = page.source_path  # "edit this page" opens the entry's YAML, not generated Markdown
-    return file
-
-
-def _write_if_changed(target: Path, content: bytes) -> None:
-    """Write a cached file only when its bytes changed, so unchanged pages keep their timestamps."""
-    if target.is_file() and target.read_bytes() == content:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
-
-
 def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:
     """A logging filter that drops MkDocs' generic 'dirty build' warning and nothing else."""
     return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-def _remove_stale(cache: Path, keep: set[str], pattern: str = "*.md") -> None:
-    """Delete cached files that are no longer generated (pages of deleted entries, dropped redirects)."""
-    for path in cache.rglob(pattern):
-        if path.relative_to(cache).as_posix() not in keep:
-            path.unlink()
+class _GeneratedFile(File):
+    """A generated file whose modified state the plugin decides: MkDocs would treat in-memory content as always modified."""
 
+    unchanged = False
 
-def _add_site_files(files: Files, config: MkDocsConfig, cache: Path, extras: list[SiteFile]) -> None:
-    """Add the non-Markdown files (redirects, inventories, feed), each backed by a file in the cache."""
-    for extra in extras:
-        target = cache / extra.path
-        _write_if_changed(target, extra.content)
-        files.append(File.generated(config, extra.path, abs_src_path=str(target)))
-    _remove_stale(cache, {extra.path for extra in extras}, "*.*")
+    def is_modified(self) -> bool:
+        return not self.unchanged

@@ -6,12 +6,13 @@ import json
 from collections import Counter
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.bccache import BytecodeCache, Bucket
 
-from .glossary import glossary_from, link_first_mentions, link_title
+from .glossary import glossary_from, glossary_key, link_first_mentions, link_title
 from .inventory import absolute_url, entry_url, short_url
 from .links import KnowledgeBase, replace_wiki_links
 from .loader import KINDS
@@ -31,6 +32,8 @@ KIND_TITLES = {
 SHOWN_INLINE = {"Sources", "Steps", "Distinguished from", "Mentions", "Related"}
 SECTION_ORDER = ["Shows", "Demonstrates", "Examples", "Case notes", "Distinguished from", "Learning paths", "Cited by", "Mentioned in", "Related"]
 SEARCH_BOOST = {"definitions": 2, "behaviours": 1.5}
+# More case notes than this and the practice matrix lists cases per behaviour: a wider grid fits no page or screen.
+MATRIX_MAX_COLUMNS = 30
 # One pass of str.translate: HTML's &, <, > as entities, Markdown's specials backslashed.
 _MARKDOWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"} | {ch: "\\" + ch for ch in "\\`*_[]{}|#"})
 
@@ -46,16 +49,39 @@ class Page:
     in_nav: bool = True  # False: reached by links only (entry pages are always out of the nav)
 
 
-def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = None) -> list[Page]:
-    """Render the home page, the kind indexes, the tag index, what's new, every entry page and the trainer pages."""
-    env = make_environment(template_dir, kb, site_url)
+@dataclass
+class RenderCache:
+    """What a live preview keeps between renders: compiled templates, and entry pages with what they showed."""
+
+    templates: dict[str, bytes] = field(default_factory=dict)  # Jinja bytecode by template
+    settings: tuple = ()  # what every page depends on: templates, site address, glossary
+    entry_pages: dict[str, tuple[tuple, Page]] = field(default_factory=dict)  # entry id -> (its inputs, its page)
+
+
+def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = None, cache: RenderCache | None = None) -> list[Page]:
+    """Render the home page, the kind indexes, the tag index, what's new, every entry page and the trainer pages.
+
+    With a cache, an entry page whose inputs (page_inputs) are what they were last time is not rendered again.
+    """
+    env = make_environment(template_dir, kb, site_url, cache)
+    if cache is not None:
+        settings = (_template_sources(template_dir), site_url, glossary_key(kb))
+        if settings != cache.settings:
+            cache.settings, cache.entry_pages = settings, {}
     pages = [_render(env, "home.md.j2", "index.md", kind_titles=KIND_TITLES)]
-    pages.append(_render(env, "tags.md.j2", "tags.md", tags=kb.tags()))
+    tags = kb.tags()
+    pages.append(_render(env, "tags.md.j2", "tags.md", tags=tags))
+    for tag, items in tags.items():  # a page per tag: an edit re-renders the pages of its own tags, not one page of everything
+        page = _render(env, "tag.md.j2", tag_page_path(tag), tag=tag, items=items)
+        pages.append(Page(page.path, page.markdown, in_nav=False))
     pages.append(_render(env, "whats_new.md.j2", WHATS_NEW_PAGE, days=by_date(recent_changes(kb))))
     for kind in KINDS:
         pages.append(_render(env, "kind_index.md.j2", f"{kind}/index.md", kind=kind, groups=a_to_z(kb.by_kind(kind))))
     for entry in kb.entries.values():
-        pages.append(render_entry(env, kb, entry))
+        pages.append(render_entry(env, kb, entry) if cache is None else _render_entry_cached(env, kb, entry, cache))
+    if cache is not None:
+        for gone in cache.entry_pages.keys() - kb.entries.keys():
+            del cache.entry_pages[gone]
     pages.extend(render_trainer_pages(env, kb))
     clashes = [path for path, count in Counter(page.path for page in pages).items() if count > 1]
     if clashes:  # a bug, not a content error: ids are checked so that no entry can take a page's place
@@ -66,16 +92,21 @@ def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = N
 def render_trainer_pages(env: Environment, kb: KnowledgeBase) -> list[Page]:
     """Render the glossary, the behaviour card deck, the practice matrix and a printable handout per path."""
     cases, rows = practice_matrix(kb)
-    per_case = {case.id: sum(case.id in row.cases for row in rows) for case in cases}
+    per_case = Counter(case_id for row in rows for case_id in row.cases)
     pages = [
         _render(env, "glossary.md.j2", "glossary.md", definitions=kb.by_kind("definitions")),
         _render(env, "cards.md.j2", "cards.md", behaviours=kb.by_kind("behaviours")),
-        _render(env, "matrix.md.j2", "matrix.md", cases=cases, rows=rows, per_case=per_case),
+        _render(env, "matrix.md.j2", "matrix.md", cases=cases, rows=rows, per_case=per_case, max_columns=MATRIX_MAX_COLUMNS),
     ]
     for path in kb.by_kind("paths"):
         handout = _render(env, "handout.md.j2", handout_page_path(path), entry=path, e=path.model, print_urls=True)
         pages.append(Page(handout.path, handout.markdown, in_nav=False))
     return pages
+
+
+def tag_page_path(tag: str) -> str:
+    """The Markdown path of a tag's page; its URL is /tags/<tag>/ (tags are checked like ids, so never 'index')."""
+    return f"tags/{tag}.md"
 
 
 def handout_page_path(path: ValidEntry) -> str:
@@ -91,6 +122,37 @@ def render_entry(env: Environment, kb: KnowledgeBase, entry: ValidEntry) -> Page
         stops=path_stops(kb, entry.id), glossary_seen={entry.id},  # a definition's own page never links its term
     )
     return Page(path, page.markdown, entry.id, entry.raw.path)
+
+
+def _render_entry_cached(env: Environment, kb: KnowledgeBase, entry: ValidEntry, cache: RenderCache) -> Page:
+    """Reuse the entry's page from the last render when nothing it shows has changed."""
+    inputs = page_inputs(kb, entry)
+    cached = cache.entry_pages.get(entry.id)
+    if cached is not None and cached[0] == inputs:
+        return cached[1]
+    page = render_entry(env, kb, entry)
+    cache.entry_pages[entry.id] = (inputs, page)
+    return page
+
+
+def page_inputs(kb: KnowledgeBase, entry: ValidEntry) -> tuple:
+    """Everything an entry page shows besides the templates and glossary: its relations both ways, the
+    entries at their other ends, and for each learning path among them every step (previous/next links).
+
+    An unchanged file keeps its ValidEntry object between preview rebuilds, so comparing these tuples
+    is mostly identity checks.
+    """
+    relations = kb.relation_map(entry.id)
+    ids = {entry.id} | {other for side in relations for _, others in side for other in others}
+    for other in list(ids):
+        if kb.entries[other].kind == "paths":
+            ids.update(step.entry for step in kb.entries[other].model.steps)
+    return relations, tuple(kb.entries[other] for other in sorted(ids))
+
+
+def _template_sources(template_dir: Path) -> tuple:
+    """The text of every page template, so that editing one re-renders every page."""
+    return tuple((path.name, path.read_bytes()) for path in sorted(template_dir.glob("*.j2")))
 
 
 def entry_page_path(entry: ValidEntry) -> str:
@@ -117,10 +179,11 @@ def a_to_z(entries: list[ValidEntry]) -> list[tuple[str, list[ValidEntry]]]:
     return list(groups.items())
 
 
-def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None = None) -> Environment:
+def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None = None, cache: RenderCache | None = None) -> Environment:
     """One Jinja environment for all pages; fields are data, never templates."""
     env = Environment(
         loader=FileSystemLoader(template_dir),
+        bytecode_cache=MemoryBytecodeCache(cache.templates) if cache is not None else None,
         undefined=StrictUndefined,
         autoescape=False,  # the output is Markdown: fields are escaped for Markdown by the `md` filter
         keep_trailing_newline=True,
@@ -132,9 +195,23 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
     # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_markdown, json=lambda value: json.dumps(value, ensure_ascii=False), prose=_prose, url=_url)
-    env.filters.update(qr=qr_svg, handout_url=_handout_url, link_title=link_title)
+    env.filters.update(qr=qr_svg, handout_url=_handout_url, tag_url=_tag_url, link_title=link_title)
     env.tests["multiparagraph"] = lambda text: "\n\n" in text
     return env
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled Jinja templates kept in a dict; Jinja checks each one against its source's checksum, so edits recompile."""
+
+    def __init__(self, store: dict[str, bytes] | None = None) -> None:
+        self.store = {} if store is None else store
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def _render(env: Environment, template: str, path: str, **context) -> Page:
@@ -167,6 +244,12 @@ def relative_path(path: str, start_dir: str) -> str:
 def _handout_url(context, path: ValidEntry) -> str:
     """A relative link from the page being rendered to a learning path's handout."""
     return _url(context, handout_page_path(path))
+
+
+@pass_context
+def _tag_url(context, tag: str) -> str:
+    """A relative link from the page being rendered to a tag's page."""
+    return _url(context, tag_page_path(tag))
 
 
 @pass_context

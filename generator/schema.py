@@ -74,6 +74,8 @@ def _markdown(value: str) -> str:
     for bracket in "[<":
         if value.count(bracket) > MAX_BRACKETS:
             raise ValueError(f"has {value.count(bracket)} '{bracket}' characters, more than the {MAX_BRACKETS} a field may have (they slow the build down): remove some or split the text")
+    if "]" not in value and "<" not in value:  # every image and link pattern below needs one of them
+        return value.strip()
     if _REMOTE_IMAGE.search(value):
         raise ValueError("images from other hosts are not allowed (the site loads nothing from elsewhere): link to it instead")
     for pattern in _LINK_TARGETS:

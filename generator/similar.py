@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import Diagnostic, SourceLocation
@@ -48,19 +47,20 @@ class Name:
 
 def near_duplicates(kb: KnowledgeBase) -> list[Diagnostic]:
     """Warn on the newer of two entries whose names are very close, once per pair."""
-    buckets: dict[str, list[Name]] = defaultdict(list)
-    for entry in sorted(kb.entries.values(), key=_age):
-        for name in _names(entry):
-            for variant in _variants(name.key):
-                buckets[variant].append(name)
+    buckets: dict[str, list[Name]] = {}  # variant -> the names that have it, oldest first
     matches: dict[tuple[str, str], tuple[Name, Name]] = {}
-    for names in buckets.values():
-        for position, newer in enumerate(names[1:], start=1):
-            # Only the oldest few: linear even when thousands of names share a variant.
-            for older in names[: min(position, MAX_COMPARED)]:
-                pair = (newer.entry.raw.path, older.entry.raw.path)
-                if pair[0] != pair[1] and _close(newer.key, older.key) and _better((newer, older), matches.get(pair)):
-                    matches[pair] = (newer, older)
+    for entry in sorted(kb.entries.values(), key=_age):
+        for newer in _names(entry):
+            for variant in _variants(newer.key):
+                names = buckets.get(variant)
+                if names is None:  # nearly every variant: nothing to compare with
+                    buckets[variant] = [newer]
+                    continue
+                for older in names[:MAX_COMPARED]:  # only the oldest few: linear even when thousands share a variant
+                    pair = (newer.entry.raw.path, older.entry.raw.path)
+                    if pair[0] != pair[1] and _close(newer.key, older.key) and _better((newer, older), matches.get(pair)):
+                        matches[pair] = (newer, older)
+                names.append(newer)
     return [_warning(newer, older) for newer, older in matches.values() if not _same_address(newer.entry, older.entry)]
 
 

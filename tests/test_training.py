@@ -9,7 +9,10 @@ import io
 import math
 import posixpath
 import re
+import shutil
 import socketserver
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +22,7 @@ import segno
 
 from conftest import FIXTURES, ROOT, make_project, run_kb
 from generator.pipeline import build_pages, check
+from generator.render import MATRIX_MAX_COLUMNS
 from sitecrawl import parse
 
 SITE_URL = "https://handbook.example.org/kb/"
@@ -253,6 +257,28 @@ def test_practice_matrix_marks_each_case_and_totals_rows_and_columns(site, kb):
     assert totals[-1] == str(sum(len(c.model.demonstrates) for c in cases))
     lacking = soup.find(id="behaviours-without-a-real-world-case").find_next("ul")
     assert [a.text for a in lacking.find_all("a")] == ["Own the problem"]
+
+
+def test_practice_matrix_lists_cases_per_behaviour_when_too_many_for_a_grid(tmp_path):
+    project = make_project(tmp_path / "big", CONTENT / "content")
+    shutil.rmtree(project / "content")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), "170", str(project)], check=True)
+    knowledge, _ = check(project)
+    cases = sorted(knowledge.by_kind("case-notes"), key=lambda c: (c.model.company.casefold(), c.id))
+    assert len(cases) > MATRIX_MAX_COLUMNS
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = article(page(project / "site", "matrix")).select_one(".kb-matrix-list table")
+    assert [th.text for th in table.select("thead th")] == ["Behaviour", "Demonstrated by", "Cases"]
+    rows = table.select("tbody tr")
+    behaviours = knowledge.by_kind("behaviours")
+    assert len(rows) == len(behaviours)
+    for row, behaviour in zip(rows, behaviours):
+        name, demonstrated_by, count = row.find_all("td")
+        assert name.text == behaviour.model.title
+        expected = [c for c in cases if behaviour.id in c.model.demonstrates]
+        assert [resolve("matrix/", a["href"]) for a in demonstrated_by.find_all("a")] == [f"case-notes/{c.id}/" for c in expected]
+        assert count.text == (str(len(expected)) if expected else "none")
 
 
 def test_qr_codes_use_only_the_svg_the_sanitiser_keeps(site):
