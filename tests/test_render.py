@@ -8,7 +8,7 @@ import markdown
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, GOLDEN, ROOT, assert_golden, make_project, run_kb
-from generator.pipeline import build_pages
+from generator.pipeline import StageCache, build_pages
 from generator.render import escape_markdown
 
 
@@ -100,3 +100,40 @@ def test_markdown_only_build_drops_pages_of_deleted_entries(tmp_path):
     assert not (out / "case-notes" / "example-corp.md").exists()
     assert (out / "behaviours" / "answer-quickly.md").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("md.")] == []
+
+
+# --- the preview's render cache -----------------------------------------------------------------
+
+
+def _by_path(pages) -> dict:
+    return {page.path: page for page in pages}
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_preview_re_renders_only_entry_pages_whose_inputs_changed_and_matches_a_fresh_render(tmp_path):
+    project = make_project(tmp_path / "p")
+    cache = StageCache()
+    first = _by_path(build_pages(project, cache=cache)[1])
+    again = _by_path(build_pages(project, cache=cache)[1])
+    entry_paths = {path for path, page in first.items() if page.entry_id}
+    assert all(again[path] is first[path] for path in entry_paths)  # nothing changed: every entry page reused
+
+    # A new title shows on the page itself and on every page that lists or links the entry.
+    _edit(project / "content" / "examples" / "quick-reply.yaml", "title: The quick reply", "title: The swift reply")
+    edited = _by_path(build_pages(project, cache=cache)[1])
+    assert edited == _by_path(build_pages(project)[1])  # the same Markdown as a build without a cache
+    rendered = {path for path in entry_paths if edited[path] is not first[path]}
+    # Its neighbours: the behaviour it shows, the source it cites, the definition whose prose links it.
+    assert rendered == {"examples/quick-reply.md", "behaviours/answer-quickly.md", "sources/field-notes.md", "definitions/service-focus.md"}
+    assert all("The swift reply" in edited[path].markdown for path in rendered - {"definitions/service-focus.md"})  # [[id|own text]]
+
+    # A template edit re-renders every page.
+    _edit(project / "site_templates" / "entry.md.j2", "Tags: ", "Topics: ")
+    retemplated = _by_path(build_pages(project, cache=cache)[1])
+    assert retemplated == _by_path(build_pages(project)[1])
+    assert all("Topics: " in retemplated[path].markdown for path in entry_paths if "Tags: " in edited[path].markdown)

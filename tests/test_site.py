@@ -36,6 +36,21 @@ def test_every_entry_has_its_permalink_and_is_kept_out_of_the_nav(fixture_site):
     assert not any(href and href.count("/") > 1 for href in nav_targets if not href.startswith("#")), nav_targets
 
 
+def test_each_tag_has_a_page_listing_its_entries_and_entry_pages_link_to_it(fixture_site):
+    kb, _ = check(ROOT / "tests" / "fixtures" / "basic")
+    tags = kb.tags()
+    index = parse(fixture_site / "tags" / "index.html")
+    for tag, entries in tags.items():
+        assert index.find(id=tag) is not None  # old /tags/#<tag> links still land on the tag
+        page = parse(fixture_site / "tags" / tag / "index.html")
+        listed = [a["href"] for a in page.select("article li a")]
+        assert listed == [f"../../{entry.kind}/{entry.id}/" for entry in entries]
+        for entry in entries:
+            links = parse(fixture_site / entry.kind / entry.id / "index.html").select("article a")
+            assert f"../../tags/{tag}/" in {a["href"] for a in links}
+    assert {p.parent.name for p in (fixture_site / "tags").glob("*/index.html")} == set(tags)
+
+
 def test_every_internal_link_and_anchor_resolves(fixture_site):
     assert broken_links(fixture_site) == []
 
