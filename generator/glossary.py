@@ -33,7 +33,8 @@ _INLINE_PROTECTED = re.compile(
     r"|&#?\w+;"  # entity
     r"|\\."  # backslash escape
 )
-_TITLE_ESCAPES = {"&": "&amp;", '"': "&quot;", "|": "&#124;", "\\": "&#92;", "<": "&lt;", ">": "&gt;"}
+# Brackets and backticks too: a tooltip must not form an [[id]] link or pair with a code span in the prose around it.
+_TITLE_ESCAPES = {"&": "&amp;", '"': "&quot;", "|": "&#124;", "\\": "&#92;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", "`": "&#96;"}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, raise_if_errors
 from .inventory import (
@@ -21,10 +22,12 @@ from .inventory import (
 )
 from .links import KnowledgeBase, link_entries
 from .loader import LoadCache, load_content
-from .render import Page, RenderCache, render_pages
 from .schema import ValidateCache, validate_entries
 from .similar import near_duplicates
 from .whatsnew import FEED_FILE, atom_feed, recent_changes
+
+if TYPE_CHECKING:  # render is imported where pages are made: kb check never renders, and Jinja and segno cost it 0.05 s
+    from .render import Page, RenderCache
 
 
 @dataclass
@@ -33,7 +36,7 @@ class StageCache:
 
     loaded: LoadCache = field(default_factory=dict)
     validated: ValidateCache = field(default_factory=dict)
-    rendered: RenderCache = field(default_factory=RenderCache)
+    rendered: RenderCache | None = None  # made by the first render
 
 
 def check(root: Path, cache: StageCache | None = None, *, review_hints: bool = True) -> tuple[KnowledgeBase, list[Diagnostic]]:
@@ -42,7 +45,7 @@ def check(root: Path, cache: StageCache | None = None, *, review_hints: bool = T
     review_hints=False leaves out the near-duplicate warnings: they guide kb check and pull requests,
     never stop a build, and cost a build a tenth of its pipeline time at 5,000 entries.
     """
-    with rare_collections():
+    with rare_collections(pause=True):
         raw_entries, load_problems = load_content(root, cache.loaded if cache else None)
         entries, schema_problems = validate_entries(raw_entries, cache.validated if cache else None)
         kb, link_problems = link_entries(entries)
@@ -54,27 +57,38 @@ def build_pages(
     root: Path, templates: Path | None = None, site_url: str | None = None, cache: StageCache | None = None
 ) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:
     """Check the content and render every page; raise KbError when any error was found."""
+    from .render import RenderCache, render_pages
+
     kb, diagnostics = check(root, cache, review_hints=False)
     raise_if_errors(diagnostics)
+    if cache is not None and cache.rendered is None:
+        cache.rendered = RenderCache()
     with rare_collections():
         pages = render_pages(kb, templates or root / "site_templates", site_url, cache.rendered if cache else None)
     return kb, pages, diagnostics
 
 
 @contextmanager
-def rare_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector a hundred times less often while the stages run.
+def rare_collections(*, pause: bool = False) -> Iterator[None]:
+    """Run the cyclic garbage collector a hundred times less often (with pause, not at all) while stages run.
 
-    The stages allocate millions of small objects that live until the stage ends and hold no
-    cycles; with the default threshold the collector runs every 700 allocations and rescans
-    the growing heap, a quarter of kb check's time at 5,000 entries. mypy does the same.
+    The stages allocate millions of small objects that live until the stage ends; with the default
+    threshold the collector runs every 700 allocations and rescans the growing heap, a quarter of
+    kb check's time at 5,000 entries (mypy raises its threshold for the same reason). Loading,
+    validating and linking make no reference cycles, so they pause it; Jinja rendering does, so
+    it still collects, rarely.
     """
-    threshold = gc.get_threshold()
-    gc.set_threshold(70_000, *threshold[1:])
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    if pause:
+        gc.disable()
+    else:
+        gc.set_threshold(70_000, *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
+        if enabled:
+            gc.enable()
 
 
 def site_files(kb: KnowledgeBase, pages: list[Page], *, project: str = DEFAULT_PROJECT, site_url: str | None = None) -> list[SiteFile]:

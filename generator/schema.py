@@ -461,11 +461,20 @@ def iter_marked(model: BaseModel, marker: type, path: tuple = ()):
 
 @functools.cache
 def _field_markers(model_class: type[BaseModel], marker: type) -> tuple[tuple[str, Any], ...]:
-    """Each field of a model with its marker (or None); cached, as walking annotations is slow."""
-    return tuple(
-        (name, next((m for m in _annotated_metadata(field.annotation, field.metadata) if isinstance(m, marker)), None))
-        for name, field in model_class.model_fields.items()
-    )
+    """The fields of a model that carry a marker or hold models, with the marker (or None); cached, as walking annotations is slow."""
+    found = []
+    for name, field in model_class.model_fields.items():
+        mark = next((m for m in _annotated_metadata(field.annotation, field.metadata) if isinstance(m, marker)), None)
+        if mark is not None or _holds_models(field.annotation):  # the other fields can yield nothing: skip them
+            found.append((name, mark))
+    return tuple(found)
+
+
+def _holds_models(annotation: Any) -> bool:
+    """Whether a field's type is, or contains, a pydantic model."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation))
 
 
 def _annotated_metadata(annotation: Any, metadata: list) -> list:

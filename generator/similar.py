@@ -114,11 +114,12 @@ def _singular(word: str) -> str:
     return word
 
 
-def _variants(key: str) -> set[str]:
-    """The key itself and, for longer keys, every string one deletion away."""
+def _variants(key: str) -> list[str]:
+    """The key itself and, for longer keys, every string one deletion away, each once, in a fixed order (so ties break alike in every run)."""
     if len(key) < MIN_FUZZY_LENGTH:
-        return {key}
-    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
+        return [key]
+    # Deleting any letter of a run of equal letters gives the same string: keep the first of each run.
+    return [key, *(key[:i] + key[i + 1 :] for i in range(len(key)) if i == 0 or key[i] != key[i - 1])]
 
 
 def _close(a: str, b: str) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import FIXTURES, make_project
 from generator.glossary import Glossary, GlossaryTerm, link_first_mentions
+from generator.pipeline import build_pages
 
 TERMS = Glossary([
     GlossaryTerm("customer-focus", ("customer focus", "customer orientation"), "Customers first."),
@@ -70,3 +72,15 @@ def test_the_definitions_own_page_never_links_its_names():
 
 def test_no_definitions_leaves_markdown_alone():
     assert link_first_mentions("customer focus", Glossary([]), set(), str) == "customer focus"
+
+
+def test_a_summary_with_brackets_or_backticks_stays_inside_its_tooltips(tmp_path):
+    """A tooltip is a summary inside other prose: it must not make an [[id]] link or pair with a backtick there."""
+    project = make_project(tmp_path / "p", FIXTURES / "training" / "content")
+    definition = project / "content" / "definitions" / "touch-point.yaml"
+    text = definition.read_text(encoding="utf-8")
+    definition.write_text(text.replace("summary: Any moment where a customer meets the company.", "summary: See [[no-such-entry]] and `quoted."), encoding="utf-8")
+    _, pages, _ = build_pages(project)  # the link stage never sees a tooltip, so its [[...]] must stay text
+    tooltips = [page.markdown for page in pages if '/touch-point.md "' in page.markdown]
+    assert len(tooltips) >= 2
+    assert all('/touch-point.md "See &#91;&#91;no-such-entry&#93;&#93; and &#96;quoted.")' in markdown for markdown in tooltips)
