@@ -37,6 +37,7 @@ class KnowledgeBasePlugin(BasePlugin):
     compiled_templates: BytecodeCache | None = None
     built: dict[str, str | bytes] | None = None  # preview only: each generated file's content in the last good build
     building: dict[str, str | bytes]  # what this build generates, to become `built` if it succeeds
+    theme_inputs: tuple = ()  # preview only: mkdocs.yml and the theme overrides as the last build saw them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep parsed entries between preview rebuilds; let `mkdocs serve --dirty` (what `kb serve` runs) pass --strict."""
@@ -70,6 +71,8 @@ class KnowledgeBasePlugin(BasePlugin):
             raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
         for diagnostic in diagnostics:
             log.info(str(diagnostic))
+        if self.built is not None and (inputs := _theme_inputs(config)) != self.theme_inputs:
+            self.built, self.theme_inputs = {}, inputs  # every page's HTML may differ: rebuild them all
         self.building = {}
         for page in pages:
             inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
@@ -125,6 +128,14 @@ def _refuse_files_outside(files: Files, docs_dir: str) -> None:
     escaping = [f.src_uri for f in files if f.src_dir == docs_dir and not Path(f.abs_src_path).resolve().is_relative_to(docs)]
     if escaping:
         raise PluginError(f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. Replace each symlink with the file itself.")
+
+
+def _theme_inputs(config: MkDocsConfig) -> tuple:
+    """mkdocs.yml and the theme's override files, by size and time: a page's HTML depends on them, not only on its Markdown."""
+    paths = [Path(config.config_file_path)]
+    if config.theme.custom_dir:
+        paths += sorted(path for path in Path(config.theme.custom_dir).rglob("*") if path.is_file())
+    return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
 
 
 def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:

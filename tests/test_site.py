@@ -151,7 +151,7 @@ def _wait_for(url: str, text: str, timeout: float) -> bool:
     return False
 
 
-def test_serve_live_reloads_an_edited_yaml_file_and_template(tmp_path):
+def test_serve_live_reloads_an_edited_yaml_file_template_and_theme_override(tmp_path):
     project = make_project(tmp_path / "p")
     port = _free_port()
     server = subprocess.Popen(
@@ -167,6 +167,9 @@ def test_serve_live_reloads_an_edited_yaml_file_and_template(tmp_path):
         template = project / "site_templates" / "behaviours.md.j2"
         template.write_text(template.read_text().replace("## Why it matters", "## Why this matters"))
         assert _wait_for(url, "Why this matters", 30), "the edited template did not show up without a restart"
+        override = project / "site_templates" / "overrides" / "partials" / "search.html"  # the page's Markdown stays the same
+        override.write_text(override.read_text().replace('role="dialog" aria-label="{{ lang.t(\'search\') }}"', 'role="dialog" aria-label="Search the handbook"', 1))
+        assert _wait_for(url, 'aria-label="Search the handbook"', 30), "an edited theme override did not rebuild the unchanged pages"
     finally:
         server.terminate()
         server.wait(timeout=10)
