@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import zlib
 from dataclasses import dataclass
 
@@ -55,6 +54,15 @@ def absolute_url(url: str, site_url: str | None) -> str:
     return (site_url.rstrip("/") if site_url else "") + "/" + url
 
 
+def relative_path(path: str, start_dir: str) -> str:
+    """posixpath.relpath for the site's own relative paths, without its getcwd() per call (a third of render time)."""
+    target, start = path.split("/"), start_dir.split("/") if start_dir else []
+    common = 0
+    while common < min(len(target) - 1, len(start)) and target[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
+
+
 def redirect_files(kb: KnowledgeBase, site_url: str | None) -> list[SiteFile]:
     """Redirect pages: /go/<id>/ for every id and former id, /<kind>/<former id>/ for every alias.
 
@@ -71,7 +79,7 @@ def redirect_files(kb: KnowledgeBase, site_url: str | None) -> list[SiteFile]:
 
 def _redirect(from_url: str, entry: ValidEntry, site_url: str | None) -> SiteFile:
     """A static page at from_url that sends browsers and crawlers to the entry's permanent URL."""
-    target = posixpath.relpath(entry_url(entry), from_url) + "/"
+    target = relative_path(entry_url(entry).rstrip("/"), from_url.rstrip("/")) + "/"
     canonical = absolute_url(entry_url(entry), site_url) if site_url else target
     title = html.escape(entry.model.title)
     text = (
@@ -89,14 +97,14 @@ def _redirect(from_url: str, entry: ValidEntry, site_url: str | None) -> SiteFil
 
 
 def inventory_data(kb: KnowledgeBase, page_paths: list[str], *, project: str, site_url: str | None) -> dict:
-    """The inventory other tools read: every entry with its URL, former ids and dates, and the other pages."""
+    """The inventory other tools read: every entry with its URL, former ids and dates, and the other pages (page_paths)."""
     entries = sorted(kb.entries.values(), key=lambda e: (e.kind, e.id))
     return {
         "schema_version": INVENTORY_SCHEMA_VERSION,
         "project": project,
         "base_url": site_url,
         "entries": [_inventory_entry(entry) for entry in entries],
-        "pages": sorted(page_url(path) for path in page_paths if not _is_entry_page(kb, path)),
+        "pages": sorted(page_url(path) for path in page_paths),
     }
 
 
@@ -115,13 +123,6 @@ def _inventory_entry(entry: ValidEntry) -> dict:
         "added": model.added.isoformat(),
         "last_reviewed": model.last_reviewed.isoformat() if model.last_reviewed else None,
     }
-
-
-def _is_entry_page(kb: KnowledgeBase, page_path: str) -> bool:
-    """Whether a generated page is an entry page (those are listed under entries)."""
-    kind, _, name = page_path.partition("/")
-    entry = kb.entries.get(name.removesuffix(".md"))
-    return entry is not None and entry.kind == kind
 
 
 def inventory_json(data: dict) -> bytes:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
-from .inventory import INVENTORY_SCHEMA_VERSION, SHORT_LINK_FOLDER
+from .inventory import INVENTORY_FILE, INVENTORY_SCHEMA_VERSION, SHORT_LINK_FOLDER, SPHINX_INVENTORY_FILE
 from .loader import KINDS
 from .schema import SINGULAR
+from .whatsnew import FEED_FILE
 
 URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}|\\^]+")
 TRAILING_PUNCTUATION = ".,;:!?*_~"
@@ -40,7 +41,7 @@ def handbook_from_inventory(data: object, source: str, base_urls: list[str], sit
     try:
         entries = {item["id"]: item["kind"] for item in data["entries"]}
         aliases = {old: item["id"] for item in data["entries"] for old in item.get("aliases", [])}
-        files = set(data.get("pages", [])) | {"inventory.json", "objects.inv", "feed.xml", "sitemap.xml"} | (site_files or set())
+        files = set(data.get("pages", [])) | {INVENTORY_FILE, SPHINX_INVENTORY_FILE, FEED_FILE, "sitemap.xml"} | (site_files or set())
     except (KeyError, TypeError, AttributeError) as exc:
         raise KbError([Diagnostic(SourceLocation(source), f"inventory entries are malformed ({type(exc).__name__}: {exc}): download inventory.json from the handbook again")]) from None
     bases = [*base_urls, *([data["base_url"]] if data.get("base_url") else [])]

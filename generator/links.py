@@ -38,13 +38,16 @@ class KnowledgeBase:
     def __post_init__(self) -> None:
         self._outgoing: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self._incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._by_kind: dict[str, list[ValidEntry]] = {}
         for rel in self.relations:
             _add_once(self._outgoing[rel.source][rel.label], rel.target)
             _add_once(self._incoming[rel.target][rel.inverse], rel.source)
 
     def by_kind(self, kind: str) -> list[ValidEntry]:
-        """Entries of one kind, A to Z by title."""
-        return sorted((e for e in self.entries.values() if e.kind == kind), key=lambda e: (e.model.title.casefold(), e.id))
+        """Entries of one kind, A to Z by title (a fresh list: callers may change it)."""
+        if kind not in self._by_kind:  # sorted once: a render asks ~20 times, and entries never change after linking
+            self._by_kind[kind] = sorted((e for e in self.entries.values() if e.kind == kind), key=lambda e: (e.model.title.casefold(), e.id))
+        return list(self._by_kind[kind])
 
     def outgoing(self, entry_id: str, label: str) -> list[ValidEntry]:
         """Targets of one labelled relation declared on an entry."""

@@ -93,7 +93,7 @@ def rare_collections(*, pause: bool = False) -> Iterator[None]:
 
 def site_files(kb: KnowledgeBase, pages: list[Page], *, project: str = DEFAULT_PROJECT, site_url: str | None = None) -> list[SiteFile]:
     """The files beside the pages: redirects and short links, inventory.json, objects.inv and the Atom feed."""
-    inventory = inventory_data(kb, [page.path for page in pages], project=project, site_url=site_url)
+    inventory = inventory_data(kb, [page.path for page in pages if page.entry_id is None], project=project, site_url=site_url)
     return [
         *redirect_files(kb, site_url),
         SiteFile(INVENTORY_FILE, inventory_json(inventory)),

@@ -27,7 +27,7 @@ def kind_names() -> dict[str, str]:
     for kind in KINDS:
         for name in (kind, kind.removesuffix("s"), SINGULAR[kind], f"{SINGULAR[kind]}s"):
             names[name.replace(" ", "-")] = kind
-    names.update({"behavior": "behaviours", "behaviors": "behaviours", "learning-paths": "paths"})
+    names.update({"behavior": "behaviours", "behaviors": "behaviours"})
     return names
 
 
@@ -126,5 +126,5 @@ def _choices(annotation: Any) -> list[str]:
 
 def _first_line(text: str | None) -> str:
     """A docstring's first line, lower-cased to follow 'A new behaviour:'."""
-    first = (text or "").strip().splitlines()[0] if text else ""
+    first = text.strip().splitlines()[0] if text else ""
     return first[:1].lower() + first[1:]

@@ -17,7 +17,7 @@ def schema_path(kind: str) -> str:
 
 def modeline(kind: str) -> str:
     """The comment that points the YAML language server at a kind's schema, from content/<kind>/."""
-    return f"# yaml-language-server: $schema=../.schema/{kind}.schema.json"
+    return f"# yaml-language-server: $schema=../{schema_path(kind).removeprefix('content/')}"
 
 
 def kind_schema(kind: str) -> dict:

@@ -7,12 +7,13 @@ same page and the same feed (reproducible builds, no network).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Literal
 
-from .inventory import absolute_url, entry_url
+from .inventory import absolute_url, entry_url, page_url
 from .links import KnowledgeBase
 from .schema import SINGULAR, ValidEntry
 
@@ -40,8 +41,7 @@ def recent_changes(kb: KnowledgeBase, limit: int = RECENT_LIMIT) -> list[Change]
         reviewed = entry.model.last_reviewed
         if reviewed and reviewed > entry.model.added:
             changes.append(Change(reviewed, "reviewed", entry))
-    changes.sort(key=lambda c: (-c.date.toordinal(), c.what, c.entry.model.title.casefold(), c.entry.id))
-    return changes[:limit]
+    return heapq.nsmallest(limit, changes, key=lambda c: (-c.date.toordinal(), c.what, c.entry.model.title.casefold(), c.entry.id))
 
 
 def by_date(changes: list[Change]) -> list[tuple[dt.date, list[Change]]]:
@@ -60,7 +60,7 @@ def atom_feed(changes: list[Change], *, project: str, site_url: str | None) -> b
     _text(feed, "subtitle", "Entries recently added to or reviewed in the handbook.")
     _text(feed, "id", _urn(project, "feed"))
     _text(feed, "updated", _timestamp(changes[0].date if changes else EPOCH))
-    _link(feed, _href("whats-new/", site_url), rel="alternate", type="text/html")
+    _link(feed, _href(page_url(WHATS_NEW_PAGE), site_url), rel="alternate", type="text/html")
     _link(feed, _href(FEED_FILE, site_url), rel="self", type="application/atom+xml")
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = project
     for change in changes:

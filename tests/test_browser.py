@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, launched_chromium
 from generator.links import WIKI_LINK, KnowledgeBase
 from generator.loader import KINDS
 from generator.pipeline import check
@@ -32,8 +32,6 @@ except ImportError:
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright's own browser download needs the internet
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 20_000  # generous: the machine is shared
 PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 TOP_RESULTS = 5
@@ -57,6 +55,8 @@ def _nav_pages() -> dict[str, str]:
 
 NAV_PAGES = _nav_pages()
 KIND_INDEXES = {f"{kind}/" for kind in KINDS}
+# If mkdocs.yml's nav changes shape, _nav_pages stops early and the audits below would quietly skip pages.
+assert NAV_PAGES.get("Home") == "" and KIND_INDEXES <= set(NAV_PAGES.values()) and len(NAV_PAGES) >= 10, NAV_PAGES
 # Audited: every nav page except the kind indexes (one template: the largest stands for all), a printable
 # handout, and an entry page of each kind (a kind name stands for it).
 AUDITED_PAGES = (*(title for title, path in NAV_PAGES.items() if path not in KIND_INDEXES), "kind index", "handout", *KINDS)
@@ -122,13 +122,9 @@ def chromium() -> "Browser":
     """One headless Debian Chromium for this module; skipped when missing (a failure under KB_REQUIRE_BROWSER=1)."""
     if sync_playwright is None:
         pytest.skip("playwright or axe-playwright-python is not installed: run make test")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
     expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", params=list(SITES))

@@ -160,7 +160,10 @@ def _fingerprint_file_text(found: dict[str, str]) -> str:
 def seed_runs() -> dict[str, str]:
     """Fingerprints of every 12-word run of the seed articles, from tests/seed_fingerprints.txt."""
     lines = FINGERPRINTS.read_text(encoding="utf-8").splitlines()
-    return dict(line.split(" ", 1) for line in lines)
+    found = dict(line.split(" ", 1) for line in lines)
+    # A truncated file or a changed fingerprint() would match nothing and pass every entry silently.
+    assert len(found) > 3000 and all(len(digest) == len(fingerprint(("x",) * RUN)) for digest in found)
+    return found
 
 
 def test_seed_fingerprints_match_the_articles():

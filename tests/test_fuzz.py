@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,3 +109,11 @@ def test_kb_error_is_the_only_exception_the_pipeline_raises_for_content(tmp_path
         assert "not valid UTF-8" in str(exc)
     else:
         raise AssertionError("bad bytes must raise KbError")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_fuzzers_base_entry_of_each_kind_is_valid_and_renders(tmp_path, kind):
+    """Else every shaped entry would fail validation and the 'what validates must also render' check would never run."""
+    document = {"title": "T", "summary": "S.", "added": "2026-01-01", **REQUIRED[kind]}
+    _, diagnostics = _check_file(tmp_path, kind, yaml.safe_dump(document).encode("utf-8"))
+    assert diagnostics == []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,12 +20,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import make_project, run_kb
+from conftest import free_port, launched_chromium, make_project, run_kb
 from sitecrawl import broken_links, parse
 
 OLD, NEW = "answer-quickly", "reply-quickly"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def rename_entry(project: Path) -> None:
@@ -37,12 +34,6 @@ def rename_entry(project: Path) -> None:
     text = old_file.read_text().replace("title: Answer quickly", "title: Reply quickly")
     old_file.unlink()
     (project / "content" / "behaviours" / f"{NEW}.yaml").write_text(text + f"aliases: [{OLD}]\nlast_reviewed: 2026-12-01\n")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _status(url: str) -> int:
@@ -60,7 +51,7 @@ def handbook(tmp_path_factory):
     root = tmp_path_factory.mktemp("linking")
     project = make_project(root / "project")
     rename_entry(project)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/handbook/"
     site = root / "served" / "handbook"
     result = run_kb("build", "--site-dir", str(site), cwd=project, env={"KB_SITE_URL": base})
@@ -311,32 +302,18 @@ def test_markdown_only_build_writes_redirects_and_inventories(handbook, tmp_path
     assert "```text\nhttps://docs.example.org/h/behaviours/reply-quickly/\n```" in (out / "behaviours" / f"{NEW}.md").read_text()
 
 
-def _launch_chromium(playwright):
-    if not CHROMIUM.exists():
-        if os.environ.get("KB_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium is required but missing at {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
 @pytest.mark.browser
 def test_browser_lands_on_the_new_page_and_copies_its_permanent_link(handbook):
-    from playwright.sync_api import sync_playwright
-
     _, _, base = handbook
     new_url = base + f"behaviours/{NEW}/"
-    with sync_playwright() as playwright:
-        browser = _launch_chromium(playwright)
-        try:
-            context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-            page = context.new_page()
-            for old in (f"behaviours/{OLD}/", f"go/{OLD}/"):
-                page.goto(base + old)
-                page.wait_for_url(new_url, timeout=10_000)
-                assert page.locator("h1").first.inner_text().startswith("Reply quickly")
-            block = page.locator("pre", has_text=new_url)
-            block.hover()
-            block.locator("button.md-code__button[data-md-type='copy']").click()
-            assert page.evaluate("navigator.clipboard.readText()").strip() == new_url
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        for old in (f"behaviours/{OLD}/", f"go/{OLD}/"):
+            page.goto(base + old)
+            page.wait_for_url(new_url, timeout=10_000)
+            assert page.locator("h1").first.inner_text().startswith("Reply quickly")
+        block = page.locator("pre", has_text=new_url)
+        block.hover()
+        block.locator("button.md-code__button[data-md-type='copy']").click()
+        assert page.evaluate("navigator.clipboard.readText()").strip() == new_url

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 from conftest import make_project, run_kb
 
@@ -23,10 +25,8 @@ def _files(site):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
-def test_build_that_crashes_half_way_leaves_the_previous_site_intact(tmp_path):
-    project = make_project(tmp_path / "p")
-    assert run_kb("build", cwd=project).returncode == 0
-    before = _files(project / "site")
+def _build_that_crashes(project: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """Run kb build with a hook that fails after a few pages; return the result and the folder it was writing."""
     (project / "crash_hook.py").write_text(CRASH_HOOK)
     with (project / "mkdocs.yml").open("a") as config:
         config.write("\nhooks:\n  - crash_hook.py\n")
@@ -34,19 +34,24 @@ def test_build_that_crashes_half_way_leaves_the_previous_site_intact(tmp_path):
     assert result.returncode == 1
     crash = re.search(r"simulated crash after (\d+) pages were written to (\S+)", result.stderr)
     assert crash and int(crash.group(1)) >= 3, result.stderr  # it really failed half-way through writing
-    assert crash.group(2) != str(project / "site")  # ...into a folder of its own
+    return result, Path(crash.group(2))
+
+
+def test_build_that_crashes_half_way_leaves_the_previous_site_intact(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert run_kb("build", cwd=project).returncode == 0
+    before = _files(project / "site")
+    result, half_built = _build_that_crashes(project)
+    assert half_built != project / "site"  # it wrote into a folder of its own
     assert "kb build: the build failed; the previous site was left as it was" in result.stderr
     assert _files(project / "site") == before
-    assert sorted(p.name for p in project.iterdir() if p.name == "site" or p.name.startswith("site.")) == ["site"]  # the half-built folder is gone
+    assert not half_built.exists()
+    assert sorted(p.name for p in project.iterdir() if p.name == "site" or p.name.startswith("site.")) == ["site"]
 
 
 def test_build_that_crashes_without_a_previous_site_leaves_none(tmp_path):
     project = make_project(tmp_path / "p")
-    (project / "crash_hook.py").write_text(CRASH_HOOK)
-    with (project / "mkdocs.yml").open("a") as config:
-        config.write("\nhooks:\n  - crash_hook.py\n")
-    result = run_kb("build", cwd=project)
-    assert result.returncode == 1
-    assert "simulated crash after" in result.stderr
+    result, half_built = _build_that_crashes(project)
     assert "kb build: the build failed; no site was written" in result.stderr
+    assert not half_built.exists()
     assert [p.name for p in project.iterdir() if p.name == "site" or p.name.startswith("site.")] == []

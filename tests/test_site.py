@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from conftest import MKDOCS_ENV, ROOT, make_project, run_kb
+from conftest import MKDOCS_ENV, ROOT, free_port, make_project, run_kb
 from generator.pipeline import check
 from sitecrawl import broken_links, parse
 
@@ -36,9 +35,20 @@ def test_every_entry_has_its_permalink_and_is_kept_out_of_the_nav(fixture_site):
     assert not any(href and href.count("/") > 1 for href in nav_targets if not href.startswith("#")), nav_targets
 
 
+def test_kb_build_is_strict_so_any_mkdocs_warning_fails_it(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "site_templates" / "assets" / "stray.md").write_text("[gone](missing.md)\n")  # MkDocs warns: unknown link target
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "missing.md" in result.stdout + result.stderr
+
+
 def test_each_tag_has_a_page_listing_its_entries_and_entry_pages_link_to_it(fixture_site):
     kb, _ = check(ROOT / "tests" / "fixtures" / "basic")
     tags = kb.tags()
+    assert {tag: [e.id for e in entries] for tag, entries in tags.items()} == {
+        "basics": ["service-culture", "service-focus"], "culture": ["service-culture"], "speed": ["answer-quickly"],
+    }
     index = parse(fixture_site / "tags" / "index.html")
     for tag, entries in tags.items():
         assert index.find(id=tag) is not None  # old /tags/#<tag> links still land on the tag
@@ -127,12 +137,6 @@ def test_shipped_site_loads_nothing_from_another_host(shipped_build):
     assert problems == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -153,7 +157,7 @@ def _wait_for(url: str, text: str, timeout: float) -> bool:
 
 def test_serve_live_reloads_an_edited_yaml_file_template_and_theme_override(tmp_path):
     project = make_project(tmp_path / "p")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **MKDOCS_ENV},
