@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
 from .loader import KINDS
 from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, iter_marked
 
-WIKI_LINK = re.compile(r"\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
-# Fenced code blocks (to their closing fence or the end of the text) and inline code spans: [[id]] there is literal.
-_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$[\s\S]*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)|(`+)[\s\S]*?(?<!`)\2(?!`)", re.M)
 MENTIONS = "Mentioned in"
+# A did-you-mean compares an id with every id: only the first hundred broken references of a run get
+# one, so thousands of near-miss references cost a bounded number of comparisons, not ids x references.
+MAX_HINTS = 100
+MAX_PROBLEMS = 5  # broken [[links]] reported per field
 
 
 @dataclass(frozen=True)
@@ -89,32 +88,16 @@ class KnowledgeBase:
         return dict(sorted(found.items()))
 
 
-def wiki_links(text: str) -> list[re.Match]:
-    """The [[id]] and [[id|text]] links of a Markdown text, leaving out those inside code."""
-    if "[[" not in text:  # most texts: skip both scans
-        return []
-    code = [match.span() for match in _CODE.finditer(text)]
-    return [m for m in WIKI_LINK.finditer(text) if not any(start <= m.start() < end for start, end in code)]
-
-
-def replace_wiki_links(text: str, replace: Callable[[re.Match], str]) -> str:
-    """Replace each [[id]] link outside code with what `replace` makes of it."""
-    out, position = [], 0
-    for match in wiki_links(text):
-        out += [text[position : match.start()], replace(match)]
-        position = match.end()
-    return "".join(out) + text[position:]
-
-
 def link_entries(entries: list[ValidEntry]) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Index entries by id, resolve every relation and [[id]] link, and derive the inverses."""
     diagnostics: list[Diagnostic] = []
     index = _index_ids(entries, diagnostics)
     aliases = _index_aliases(index, diagnostics)
     relations: list[Relation] = []
+    hints = _Hints(MAX_HINTS)
     for entry in index.values():
-        relations.extend(_declared_relations(entry, index, aliases, diagnostics))
-        relations.extend(_prose_mentions(entry, index, aliases, diagnostics))
+        relations.extend(_declared_relations(entry, index, aliases, diagnostics, hints))
+        relations.extend(_prose_mentions(entry, index, aliases, diagnostics, hints))
     return KnowledgeBase(index, relations, aliases), diagnostics
 
 
@@ -146,12 +129,16 @@ def _index_aliases(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) 
     return aliases
 
 
-def _declared_relations(entry: ValidEntry, index, aliases, diagnostics) -> list[Relation]:
+def _declared_relations(entry: ValidEntry, index, aliases, diagnostics, hints: _Hints) -> list[Relation]:
     """Check each relation field of an entry and turn it into edges."""
     found = []
+    first_at: dict[tuple, tuple] = {}  # (field, target) -> where it was first listed
     for path, target, ref in iter_marked(entry.model, RefTo):
         where = entry.raw.locate(path)
-        problem = _target_problem(entry, target, ref.targets, index, aliases)
+        problem = _target_problem(entry, target, ref.targets, index, aliases, hints=hints)
+        earlier = first_at.setdefault((path[0], target), path)
+        if ref.unique and earlier != path:  # a path repeating a step would also print its content twice
+            problem = f"'{target}' is already listed at {dotted_path(earlier)}: list each entry once"
         if problem:
             diagnostics.append(Diagnostic(where, f"'{dotted_path(path)}': {problem}"))
         else:
@@ -159,27 +146,39 @@ def _declared_relations(entry: ValidEntry, index, aliases, diagnostics) -> list[
     return found
 
 
-def _prose_mentions(entry: ValidEntry, index, aliases, diagnostics) -> list[Relation]:
+def _prose_mentions(entry: ValidEntry, index, aliases, diagnostics, hints: _Hints) -> list[Relation]:
     """Check each [[id]] link in the entry's Markdown and record it as a mention."""
     found = []
-    for path, text, _ in iter_marked(entry.model, MarkdownText):
-        for match in wiki_links(text):
-            target = match.group(1).strip()
-            problem = _target_problem(entry, target, (), index, aliases, self_ok=True)
-            if problem:
-                where = entry.raw.find_after(match.group(0), entry.raw.locate(path))
-                diagnostics.append(Diagnostic(where, f"link [[{target}]]: {problem}"))
-            elif target != entry.id:
-                found.append(Relation(entry.id, target, "Mentions", MENTIONS))
+    for path, prose, _ in iter_marked(entry.model, MarkdownText):
+        reported = 0
+        for link in getattr(prose, "links", ()):
+            problem = _target_problem(entry, link.target, (), index, aliases, self_ok=True, hints=hints)
+            if problem and reported < MAX_PROBLEMS:
+                reported += 1
+                diagnostics.append(Diagnostic(entry.raw.find_in(path, f"[[{link.target}"), f"link [[{link.target}]]: {problem}"))
+            elif not problem and link.target != entry.id:
+                found.append(Relation(entry.id, link.target, "Mentions", MENTIONS))
     return found
 
 
-def _target_problem(entry: ValidEntry, target: str, kinds: tuple[str, ...], index, aliases, self_ok: bool = False) -> str | None:
-    """Say what is wrong with a reference, with a suggestion; None when it resolves."""
+class _Hints:
+    """How many did-you-mean searches a run has left."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def take(self) -> bool:
+        """Use one search, if any is left."""
+        self.left -= 1
+        return self.left >= 0
+
+
+def _target_problem(entry: ValidEntry, target: str, kinds: tuple[str, ...], index, aliases, *, hints: _Hints, self_ok: bool = False) -> str | None:
+    """Say what is wrong with a reference, with a suggestion while hints last; None when it resolves."""
     if target in aliases:
         return f"'{target}' was renamed to '{aliases[target]}': use the new id"
     if target not in index:
-        hint = did_you_mean(target, index) or " Fix the id, or add the entry with 'kb new'."
+        hint = (hints.take() and did_you_mean(target, index)) or " Fix the id, or add the entry with 'kb new'."
         return f"no entry with id '{target}'.{hint}"
     if target == entry.id and not self_ok:
         return "an entry cannot relate to itself: remove it"

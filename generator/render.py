@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.bccache import BytecodeCache, Bucket
 
-from .glossary import glossary_from, glossary_key, link_first_mentions, link_title
+from .glossary import glossary_from, glossary_key, link_title, link_words
 from .inventory import absolute_url, entry_url, relative_path, short_url
-from .links import KnowledgeBase, replace_wiki_links
+from .links import KnowledgeBase
+from .prose import Prose, WikiLink, escape_text, parse_prose, write_prose
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
-from .training import path_stops, practice_matrix, qr_svg
+from .training import fits_handout, path_stops, practice_matrix, qr_svg
 from .whatsnew import WHATS_NEW_PAGE, by_date, recent_changes
 
 KIND_TITLES = {
@@ -34,8 +34,6 @@ SECTION_ORDER = ["Shows", "Demonstrates", "Examples", "Case notes", "Distinguish
 SEARCH_BOOST = {"definitions": 2, "behaviours": 1.5}
 # More case notes than this and the practice matrix lists cases per behaviour: a wider grid fits no page or screen.
 MATRIX_MAX_COLUMNS = 30
-# One pass of str.translate: HTML's &, <, > as entities, Markdown's specials backslashed.
-_MARKDOWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"} | {ch: "\\" + ch for ch in "\\`*_[]{}|#"})
 
 
 @dataclass(frozen=True)
@@ -194,9 +192,9 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
     env.globals.update(kb=kb, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
     # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
-    env.filters.update(md=escape_markdown, json=lambda value: json.dumps(value, ensure_ascii=False), prose=_prose, url=_url)
+    env.filters.update(md=escape_text, json=front_matter_json, prose=_prose, url=_url)
     env.filters.update(qr=qr_svg, handout_url=_handout_url, tag_url=_tag_url, link_title=link_title)
-    env.tests["multiparagraph"] = lambda text: "\n\n" in text
+    env.tests.update(multiparagraph=lambda text: "\n\n" in text, fits_handout=fits_handout)
     return env
 
 
@@ -219,9 +217,9 @@ def _render(env: Environment, template: str, path: str, **context) -> Page:
     return Page(path, env.get_template(template).render(page_path=path, **context))
 
 
-def escape_markdown(text: str) -> str:
-    """Make one line of contributor text literal in Markdown (no links, emphasis, HTML or attributes)."""
-    return text.translate(_MARKDOWN_ESCAPES)
+def front_matter_json(value) -> str:
+    """A JSON string, which YAML reads too, with no '<', '>' or '&' for an engine that prints front matter as text."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @pass_context
@@ -245,16 +243,20 @@ def _tag_url(context, tag: str) -> str:
 
 @pass_context
 def _prose(context, text: str) -> str:
-    """Turn [[id]] and [[id|text]] in contributor Markdown into relative links; on entry pages, link glossary terms."""
+    """Contributor Markdown as safe Markdown: [[id]] links made relative; on entry pages, glossary terms linked."""
     kb: KnowledgeBase = context["kb"]
     seen = context.get("glossary_seen")
-    if seen is not None:
-        text = link_first_mentions(text, context["glossary"], seen, lambda definition_id: _url(context, kb.entries[definition_id]))
+    prose = text if isinstance(text, Prose) else parse_prose(text)  # defaults ("") never passed the validator
 
-    def replace(match: re.Match) -> str:
-        target = kb.entries[match.group(1).strip()]
-        label = match.group(2).strip() if match.group(2) else escape_markdown(target.model.title)
-        printed = f' <span class="kb-url">({escape_markdown(context["permalink"](target))})</span>' if context.get("print_urls") else ""
+    def link(wiki: WikiLink) -> str:
+        target = kb.entries[wiki.target]
+        if seen is not None:
+            seen.add(target.id)  # an explicit link to a definition counts as its first mention
+        label = escape_text(wiki.label or target.model.title, line_start=False)
+        printed = f' <span class="kb-url">({escape_text(context["permalink"](target), line_start=False)})</span>' if context.get("print_urls") else ""
         return f"[{label}]({_url(context, target)}){printed}"
 
-    return replace_wiki_links(text, replace)
+    if seen is None:
+        return write_prose(prose, link)
+    url_for = lambda definition_id: _url(context, kb.entries[definition_id])  # noqa: E731
+    return write_prose(prose, link, lambda piece: link_words(piece, context["glossary"], seen, url_for))

@@ -17,25 +17,34 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import WithJsonSchema
 
 from .errors import Diagnostic, closest, did_you_mean
+from .prose import SAFE_SCHEMES, Prose, parse_prose
 from .loader import FORBIDDEN_CHARACTERS, ID_PATTERN, RawEntry, character_name, check_id
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 MAX_LINE = 300
-# Python-Markdown takes quadratic time on runs of unclosed '[' or '<' (upstream issue 798): a field
-# of a few thousand would stall the build for minutes, and no prose needs that many.
-MAX_BRACKETS = 300
+# List lengths: generous for real entries, and they keep every page, tag folder and redirect a build
+# writes proportional to the content (a tag list of thousands would write thousands of pages).
+MAX_TAGS = 12
+MAX_SHORT_LIST = 20  # sources, aliases, distinctions, perspectives
+MAX_RELATED = 30
+MAX_NAMES = 10  # also-known-as names
+MAX_ITEMS = 20  # in practice, anti-patterns, what they did, caveats, objectives
+MAX_QUESTIONS = 10
+MAX_STEPS = 40
+# Glossary names link every mention in other entries' prose: they must be words, not common ones.
+MIN_TERM_LETTERS = 3
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers herself him
+himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
+our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which while who whom why will
+with would you your yours yourself yourselves customer customers business company service people team work
+""".split())
+_TERM = re.compile(r"[^\W_][\w'’&./ -]*")  # words, with the apostrophes, hyphens and dots names have
 LINE_BREAKS = "\n\r\u2028\u2029"
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
-# An image whose address has a scheme or starts with //: ![alt](https://…) or <img src="//…">.
-_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:[a-z][a-z0-9+.\-]*:|//)|<\s*img\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.\-]*:|//)", re.I)
 _URL_UNSAFE = re.compile(r"[\s<>\"'{}|\\^`]")  # would end an autolink or start Markdown/attribute syntax
-_LINK_TARGETS = (
-    re.compile(r"\]\(\s*<?([^)\s>]*)"),  # [text](target) and ![alt](target)
-    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M),  # [label]: target
-    re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>"),  # <scheme:autolink>
-    re.compile(r"""(?:href|src)\s*=\s*["']?([^"'\s>]+)""", re.I),  # raw HTML attributes
-)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class RefTo:
     targets: tuple[str, ...]
     label: str
     inverse: str
+    unique: bool = False  # each target at most once in the field (a citation may repeat, with another locator)
 
 
 def _single_line(value: str) -> str:
@@ -68,31 +78,31 @@ def _refuse_invisible_characters(value: str) -> None:
         raise ValueError(f"contains the invisible character U+{ord(bad):04X} ({character_name(bad)}): delete it")
 
 
-def _markdown(value: str) -> str:
-    """Accept Markdown whose links use only safe schemes or [[id]] entry links."""
+def _markdown(value: str) -> Prose:
+    """Parse Markdown prose; what it may not hold is reported by the validate stage, located in the YAML."""
     _refuse_invisible_characters(value)
-    for bracket in "[<":
-        if value.count(bracket) > MAX_BRACKETS:
-            raise ValueError(f"has {value.count(bracket)} '{bracket}' characters, more than the {MAX_BRACKETS} a field may have (they slow the build down): remove some or split the text")
-    if "]" not in value and "<" not in value:  # every image and link pattern below needs one of them
-        return value.strip()
-    if _REMOTE_IMAGE.search(value):
-        raise ValueError("images from other hosts are not allowed (the site loads nothing from elsewhere): link to it instead")
-    for pattern in _LINK_TARGETS:
-        for match in pattern.finditer(value):
-            _check_link_target(match.group(1))
-    return value.strip()
+    return parse_prose(value.strip())
 
 
-def _check_link_target(target: str) -> None:
-    """Refuse link targets other than http(s)/mailto URLs and #anchors."""
-    if not target or target.startswith("#"):
-        return
-    scheme = _SCHEME.match(target)
-    if scheme is None:
-        raise ValueError(f"link target '{target}' is not a full URL: link entries with [[id]], pages elsewhere with https://…")
-    if scheme.group(1).lower() not in SAFE_SCHEMES:
-        raise ValueError(f"link scheme '{scheme.group(1)}:' is not allowed: use http, https or mailto")
+def _glossary_term(value: str) -> str:
+    """Accept a term that can safely link its mentions: words, at least three letters, not a common word."""
+    value = _other_name(value)
+    if sum(ch.isalpha() for ch in value) < MIN_TERM_LETTERS:
+        raise ValueError(f"'{value}' is too short for a glossary term (at least {MIN_TERM_LETTERS} letters): every mention in other entries would become a link")
+    return value
+
+
+def _other_name(value: str) -> str:
+    """Accept another name of a term: words, not a common one (a short abbreviation like CX is kept, never linked)."""
+    value = _single_line(value)
+    if not _TERM.fullmatch(value):
+        bad = next((ch for ch in value if not (ch.isalnum() or ch in "'’&./ -")), value[:1])
+        raise ValueError(f"a glossary term is made of words: remove '{bad}' (letters, digits, spaces and ' - . & / only)")
+    if sum(ch.isalpha() for ch in value) < 2:
+        raise ValueError(f"'{value}' is too short for a name (at least 2 letters)")
+    if " ".join(value.casefold().split()) in STOP_WORDS:
+        raise ValueError(f"'{value}' is a common word: as a glossary term it would link in nearly every entry; name the idea more precisely")
+    return value
 
 
 def _url(value: str) -> str:
@@ -138,9 +148,9 @@ URL_JSON = WithJsonSchema({"type": "string", "pattern": r"^(?:[Hh][Tt][Tt][Pp][S
 DATE_JSON = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
 MINUTES_JSON = WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 480}, {"type": "string", "pattern": r"^[1-9][0-9]{0,2}$"}]})
 
-def Ref(*targets: str, label: str, inverse: str) -> Any:  # noqa: N802 - reads as a type
+def Ref(*targets: str, label: str, inverse: str, unique: bool = True) -> Any:  # noqa: N802 - reads as a type
     """An id that must name an entry of one of the target kinds (any kind when none given)."""
-    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, label, inverse), ID_JSON]
+    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, label, inverse, unique), ID_JSON]
 
 
 class MarkdownText:
@@ -148,12 +158,14 @@ class MarkdownText:
 
 
 Line = Annotated[str, AfterValidator(_single_line), LINE_JSON]
+GlossaryTerm = Annotated[str, AfterValidator(_glossary_term), LINE_JSON]
+OtherName = Annotated[str, AfterValidator(_other_name), LINE_JSON]
 Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText(), MARKDOWN_JSON]
 Url = Annotated[str, AfterValidator(_url), URL_JSON]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), DATE_JSON]
 EntryId = Annotated[str, AfterValidator(_entry_id), ID_JSON]
 Tag = Annotated[str, AfterValidator(_entry_id), ID_JSON]
-Citation_Source = Ref("sources", label="Sources", inverse="Cited by")
+Citation_Source = Ref("sources", label="Sources", inverse="Cited by", unique=False)
 
 
 class KbModel(BaseModel):
@@ -181,12 +193,12 @@ class Entry(KbModel):
     title: Line = Field(description="The entry's name, as it appears in headings and listings.")
     summary: Line = Field(description="One sentence (under 30 words) used in listings, tooltips, search and the inventory.")
     body: Markdown = Field("", description="The explanation, in Markdown. Link other entries with [[id]] or [[id|text]].")
-    tags: list[Tag] = Field(default_factory=list, description="Lower-case, hyphenated topic tags.")
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS, description="Lower-case, hyphenated topic tags.")
     sources: list[Annotated[Citation, BeforeValidator(_citation, json_schema_input_type=Citation_Source | Citation)]] = Field(
-        default_factory=list, description="Source ids this entry rests on, optionally as {source: id, locator: '…'}."
+        default_factory=list, max_length=MAX_SHORT_LIST, description="Source ids this entry rests on, optionally as {source: id, locator: '…'}."
     )
-    related: list[Ref(label="Related", inverse="Related")] = Field(default_factory=list, description="Ids of related entries of any kind.")
-    aliases: list[EntryId] = Field(default_factory=list, description="Former ids of this entry; old links redirect here.")
+    related: list[Ref(label="Related", inverse="Related")] = Field(default_factory=list, max_length=MAX_RELATED, description="Ids of related entries of any kind.")
+    aliases: list[EntryId] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="Former ids of this entry; old links redirect here.")
     added: Date = Field(description="Date the entry was added, YYYY-MM-DD.")
     last_reviewed: Date | None = Field(None, description="Date the entry was last checked against its sources, YYYY-MM-DD.")
 
@@ -210,10 +222,10 @@ class Definition(Entry):
     """A term of the field and what it means."""
 
     kind: ClassVar[str] = "definitions"
-    term: Line = Field(description="The term as readers write it, lower case unless a proper noun.")
-    also_known_as: list[Line] = Field(default_factory=list, description="Other names for the same idea.")
-    distinctions: list[Distinction] = Field(default_factory=list, description="How this term differs from its neighbours.")
-    perspectives: list[Perspective] = Field(default_factory=list, description="Where the authors disagree, each author's view.")
+    term: GlossaryTerm = Field(description="The term as readers write it, lower case unless a proper noun.")
+    also_known_as: list[OtherName] = Field(default_factory=list, max_length=MAX_NAMES, description="Other names for the same idea.")
+    distinctions: list[Distinction] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="How this term differs from its neighbours.")
+    perspectives: list[Perspective] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="Where the authors disagree, each author's view.")
 
 
 class Behaviour(Entry):
@@ -222,17 +234,17 @@ class Behaviour(Entry):
     kind: ClassVar[str] = "behaviours"
     # Optional so a first draft needs only summary and why_it_matters; the content rules ask the
     # shipped handbook for 2-3 questions per behaviour before it is merged.
-    in_practice: list[Markdown] = Field(default_factory=list, description="What it looks like in practice, one item each.")
+    in_practice: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="What it looks like in practice, one item each.")
     why_it_matters: Markdown = Field(description="Why it matters, for the customer and the company.")
-    anti_patterns: list[Markdown] = Field(default_factory=list, description="What it looks like when it goes wrong.")
-    discussion_questions: list[Line] = Field(default_factory=list, description="Two or three questions a trainer can put to a group.")
+    anti_patterns: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="What it looks like when it goes wrong.")
+    discussion_questions: list[Line] = Field(default_factory=list, description="Two max_length=MAX_QUESTIONS, or three questions a trainer can put to a group.")
 
 
 class Example(Entry):
     """A short illustrative scenario that shows one or more behaviours."""
 
     kind: ClassVar[str] = "examples"
-    shows: list[Ref("behaviours", label="Shows", inverse="Examples")] = Field(min_length=1, description="Ids of the behaviours this example shows.")
+    shows: list[Ref("behaviours", label="Shows", inverse="Examples")] = Field(min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this example shows.")
     takeaway: Markdown = Field("", description="The lesson in one or two sentences.")
 
 
@@ -242,11 +254,11 @@ class CaseNote(Entry):
     kind: ClassVar[str] = "case-notes"
     company: Line = Field(description="The company or group of companies.")
     period: Line = Field(description="When, as the source dates it, e.g. 'as described in 2008'.")
-    what_they_did: list[Markdown] = Field(min_length=1, description="What the source says they did, one item each.")
+    what_they_did: list[Markdown] = Field(min_length=1, max_length=MAX_ITEMS, description="What the source says they did, one item each.")
     demonstrates: list[Ref("behaviours", label="Demonstrates", inverse="Case notes")] = Field(
-        min_length=1, description="Ids of the behaviours this case demonstrates."
+        min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this case demonstrates."
     )
-    caveats: list[Markdown] = Field(default_factory=list, description="Limits of the claim: the source's date, who says so.")
+    caveats: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="Limits of the claim: the source's date, who says so.")
 
 
 class Source(Entry):
@@ -266,7 +278,7 @@ class Step(KbModel):
     minutes: Annotated[int, MINUTES_JSON] = Field(ge=1, le=480, description="Minutes the step takes.")
     activity: Line | None = Field(None, description="What the learners do, e.g. 'Read, then discuss in pairs'.")
     notes: Markdown = Field("", description="Trainer notes for this step, in Markdown.")
-    questions: list[Line] = Field(default_factory=list, description="Discussion questions for this step.")
+    questions: list[Line] = Field(default_factory=list, description="Discussion questions for this step.", max_length=MAX_QUESTIONS)
 
 
 class LearningPath(Entry):
@@ -275,9 +287,9 @@ class LearningPath(Entry):
     kind: ClassVar[str] = "paths"
     audience: Line = Field(description="Who the path is for.")
     format: Literal["self-study", "workshop"] = Field(description="self-study or workshop.")
-    objectives: list[Line] = Field(min_length=1, description="What learners can do afterwards.")
-    steps: list[Step] = Field(min_length=1, description="The ordered steps.")
-    discussion_questions: list[Line] = Field(default_factory=list, description="Closing questions for the whole path.")
+    objectives: list[Line] = Field(min_length=1, max_length=MAX_ITEMS, description="What learners can do afterwards.")
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, description="The ordered steps.")
+    discussion_questions: list[Line] = Field(default_factory=list, description="Closing max_length=MAX_QUESTIONS, questions for the whole path.")
 
 
 MODELS: dict[str, type[Entry]] = {m.kind: m for m in (Definition, Behaviour, Example, CaseNote, Source, LearningPath)}
@@ -327,12 +339,23 @@ def _validate_all(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], list[D
     for raw in raw_entries:
         model_class = MODELS[raw.kind]
         try:
-            entries.append(ValidEntry(raw, model_class.model_validate(raw.data)))
+            model = model_class.model_validate(raw.data)
         except ValidationError as exc:
             errors = _without_misspelt_missing(model_class, exc.errors())
             diagnostics.extend(_diagnostic(raw, model_class, error) for error in errors)
-            entries.append(ValidEntry(raw, _partial_model(model_class, raw.data, errors)))
+            model = _partial_model(model_class, raw.data, errors)
+        entries.append(ValidEntry(raw, model))
+        diagnostics.extend(_prose_problems(raw, model))
     return entries, diagnostics
+
+
+def _prose_problems(raw: RawEntry, model: Entry) -> list[Diagnostic]:
+    """What the Markdown fields may not hold (raw HTML, unsafe links...), each located in the YAML."""
+    found = []
+    for path, prose, _ in iter_marked(model, MarkdownText):
+        for problem in getattr(prose, "problems", ()):
+            found.append(Diagnostic(raw.find_in(path, problem.needle), f"'{dotted_path(path)}': {problem.message}"))
+    return found
 
 
 def _without_misspelt_missing(model_class: type[Entry], errors: list) -> list:
@@ -385,6 +408,7 @@ def _diagnostic(raw: RawEntry, model_class: type[Entry], error: Any) -> Diagnost
         "dict_type": "must be a mapping of fields",
         "int_parsing": "must be a whole number",
         "too_short": f"needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)",
+        "too_long": f"has more than {error.get('ctx', {}).get('max_length')} items: keep the most useful ones",
         "literal_error": f"must be one of: {error.get('ctx', {}).get('expected', '')}",
     }
     if kind in messages:

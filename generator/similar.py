@@ -20,6 +20,7 @@ from .schema import ValidEntry
 
 SMALL_WORDS = {"a", "an", "the", "of", "and", "to", "in", "for", "on", "with", "your", "our"}
 MIN_FUZZY_LENGTH = 8  # shorter names differ by one letter on purpose ("car", "cat")
+MAX_FUZZY_LENGTH = 60  # a key has as many one-deletion variants as letters, each as long: longer names are compared whole, so memory stays linear
 MAX_COMPARED = 5
 LABELS = {"title": "title", "term": "term", "also_known_as": "other name", "aliases": "alias", "id": "id"}
 
@@ -116,7 +117,7 @@ def _singular(word: str) -> str:
 
 def _variants(key: str) -> list[str]:
     """The key itself and, for longer keys, every string one deletion away, each once, in a fixed order (so ties break alike in every run)."""
-    if len(key) < MIN_FUZZY_LENGTH:
+    if not MIN_FUZZY_LENGTH <= len(key) <= MAX_FUZZY_LENGTH:
         return [key]
     # Deleting any letter of a run of equal letters gives the same string: keep the first of each run.
     return [key, *(key[:i] + key[i + 1 :] for i in range(len(key)) if i == 0 or key[i] != key[i - 1])]

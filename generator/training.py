@@ -9,7 +9,12 @@ from dataclasses import dataclass
 import segno
 
 from .links import KnowledgeBase
-from .schema import ValidEntry
+from .schema import MarkdownText, ValidEntry, iter_marked
+
+
+# A handout prints each step's key content; a longer entry prints its summary and address instead,
+# so a handout's size is bounded per step however long the entries (and however many paths print them).
+HANDOUT_INLINE_CHARS = 6000
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,11 @@ def qr_svg(url: str) -> str:
     svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="kb-qr-code", lineclass=None, dark="#000")
     label = html.escape(f"QR code linking to {url}", quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+def fits_handout(entry: ValidEntry) -> bool:
+    """Whether an entry's prose is short enough to print in full on a handout."""
+    return sum(len(text) for _, text, _ in iter_marked(entry.model, MarkdownText)) <= HANDOUT_INLINE_CHARS
 
 
 def practice_matrix(kb: KnowledgeBase) -> tuple[list[ValidEntry], list[MatrixRow]]:

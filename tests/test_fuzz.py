@@ -38,7 +38,7 @@ documents = st.recursive(
 )
 # The fields each kind requires, valid, so that many generated entries pass and get rendered too.
 REQUIRED = {
-    "definitions": {"term": "t"},
+    "definitions": {"term": "fuzz term"},
     "behaviours": {"in_practice": ["x"], "why_it_matters": "y", "discussion_questions": ["z?"]},
     "examples": {"shows": ["other"]},
     "case-notes": {"company": "c", "period": "p", "what_they_did": ["w"], "demonstrates": ["other"]},

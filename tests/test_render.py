@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, GOLDEN, ROOT, assert_golden, make_project, run_kb
 from generator.pipeline import StageCache, build_pages
-from generator.render import escape_markdown
+from generator.prose import escape_text
 
 
 def test_generated_markdown_matches_golden_pages():
@@ -38,9 +38,12 @@ def test_relations_are_derived_on_the_other_side():
 
 
 def test_markdown_escaping_keeps_contributor_text_literal():
-    assert escape_markdown("[x](javascript:alert(1))") == r"\[x\](javascript:alert(1))"
-    assert escape_markdown("<b onclick=x>") == "&lt;b onclick=x&gt;"
-    assert escape_markdown("a {: onclick=x } | *b* _c_ `d`") == r"a \{: onclick=x \} \| \*b\* \_c\_ \`d\`"
+    assert escape_text("[x](javascript:alert(1))") == "&#91;x&#93;(javascript&#58;alert(1))"
+    assert escape_text("<b onclick=x>") == "&#60;b onclick&#61;x&#62;"
+    assert escape_text("a {: onclick=x } | *b* _c_ `d`") == "a &#123;&#58; onclick&#61;x &#125; &#124; &#42;b&#42; &#95;c&#95; &#96;d&#96;"
+    # at the start of a line, a first character other than a letter cannot start a list, quote or block
+    assert escape_text("1. item") == "&#49;. item" and escape_text("- x") == "&#45; x" and escape_text("x", line_start=True) == "x"
+    assert escape_text("1. item", line_start=False) == "1. item"
 
 
 def test_markdown_only_build_writes_every_page_without_mkdocs(tmp_path):
@@ -84,8 +87,8 @@ def test_entry_links_inside_code_stay_literal_and_are_not_checked(tmp_path):
     kb, pages, problems = build_pages(project)
     assert [p for p in problems if p.severity == "error"] == []
     page = next(p for p in pages if p.path == "examples/quick-reply.md").markdown
-    assert "Write `[[service-focus]]` to link." in page
-    assert "\n[[no-such-entry]]\n" in page
+    assert "Write <code>&#91;&#91;service-focus&#93;&#93;</code> to link." in page
+    assert "<pre><code>&#91;&#91;no-such-entry&#93;&#93;</code></pre>" in page
     assert "See [Service focus](../definitions/service-focus.md)." in page
 
 

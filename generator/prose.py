@@ -1,0 +1,324 @@
+"""Contributor Markdown: parsed by a CommonMark parser, judged against a defined subset, written back as safe Markdown.
+
+Prose fields accept paragraphs, *emphasis*, **strong**, `code`, code blocks, bullet and numbered
+lists, block quotes, horizontal rules, links to http(s) and mailto addresses and [[id]] entry links.
+Raw HTML, images, headings, link titles and every other link target are problems that `kb check`
+reports, located in the YAML.
+
+The Markdown written back holds only constructs this module writes. Every character of contributor
+text that any engine could read as syntax (or as HTML) is a character reference, and code is written
+as escaped <code>/<pre> elements, so the output is inert under any engine, one that sanitises
+nothing included, and also where it lands inside a raw HTML block. No engine ever parses a
+contributor's delimiter runs, so no engine's slow paths are reachable from content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.tree import SyntaxTreeNode
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+# Python-Markdown and markdown-it alike slow down on floods of unclosed '[' or '<' (markdown-it stays
+# linear, at ~14 s per MB): no prose needs more than this many in one field.
+MAX_BRACKETS = 300
+# Blocks inside blocks (a list in a quote in a list...): deeper than this no reader follows, and the
+# parser's own limit (20) would drop what lies below it without a word.
+MAX_DEPTH = 8
+MAX_PROBLEMS = 5  # per field: the first few say what to fix; the rest repeat them
+WIKI_LINK = re.compile(r"\[\[([^\]|\n]{0,100})(?:\|([^\]\n]{0,300}))?\]\]")  # bounded: each '[[' scans a constant
+# Text characters that some engine reads as syntax or HTML: written as numeric character references.
+# ':' (emoji, def lists), '~ ^ = $ @ !' (extensions an engine may enable) are covered too.
+_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:"
+_SAFE_FIRST = "/\"'(,;"  # characters that start no block construct in any engine
+_TEXT_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in _SYNTAX})
+_ATTRIBUTE_LIST = re.compile(r"\{\s*(?::|[.#][\w-])")  # {: .class }, { #id }: Python-Markdown's attr_list syntax
+# Characters kept as they are in a written link address; every other one is percent-encoded.
+_URL_SAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&*+,;=%]")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Contributor text, written escaped; where glossary terms may be linked, unless inside a link."""
+
+    text: str
+    line_start: bool = False
+    linkable: bool = True
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    """An [[id]] or [[id|text]] entry link."""
+
+    target: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a prose field may not hold: the text to point at, and what to do."""
+
+    needle: str
+    message: str
+
+
+Piece = str | Words | WikiLink  # str: Markdown this module wrote
+
+
+class Prose(str):
+    """A Markdown field's text, with its safe form as pieces, its entry links and its problems."""
+
+    pieces: tuple[Piece, ...]
+    links: tuple[WikiLink, ...]
+    problems: tuple[Problem, ...]
+
+
+def parse_prose(text: str) -> Prose:
+    """Parse and judge a Markdown field; the result is the text itself, carrying what was found."""
+    prose = Prose(text)
+    writer = _Writer()
+    for bracket in "[<":
+        count = text.count(bracket)
+        if count > MAX_BRACKETS:
+            writer.problem(bracket, f"has {count} '{bracket}' characters, more than the {MAX_BRACKETS} a field may have (they slow the build down): remove some or split the text")
+    if writer.problems:
+        prose.pieces, prose.links, prose.problems = (), (), tuple(writer.problems)
+        return prose
+    lines = writer.blocks(SyntaxTreeNode(_PARSER.parse(text)).children, depth=0)
+    prose.pieces = tuple(_join(lines))
+    prose.links = tuple(piece for piece in prose.pieces if isinstance(piece, WikiLink))
+    prose.problems = tuple(writer.problems[:MAX_PROBLEMS])
+    return prose
+
+
+def write_prose(prose: Prose, link: Callable[[WikiLink], str], words: Callable[[Words], str] | None = None) -> str:
+    """The safe Markdown of a parsed field: entry links made by `link`, text by `words` (default: escaped)."""
+    words = words or escape_words
+    out = []
+    for piece in prose.pieces:
+        out.append(piece if type(piece) is str else link(piece) if type(piece) is WikiLink else words(piece))
+    return "".join(out)
+
+
+def escape_words(piece: Words) -> str:
+    """Contributor text as literal Markdown, safe at the start of a line too."""
+    return escape_text(piece.text, line_start=piece.line_start)
+
+
+def escape_text(text: str, *, line_start: bool = True) -> str:
+    """Make contributor text literal in Markdown and in HTML, for any engine.
+
+    At the start of a line, a first character other than a letter could start a list, a quote,
+    a heading or an extension's block ('1.', '-', '>', '!!!', '===', ':'): it becomes a reference too.
+    """
+    escaped = text.translate(_TEXT_ESCAPES)
+    first = escaped[:1]
+    if line_start and first and (first.isdigit() or first.isascii() and not first.isalpha() and first not in _SAFE_FIRST) and not escaped.startswith("&#"):
+        return f"&#{ord(first)};{escaped[1:]}"
+    return escaped
+
+
+def safe_url(url: str) -> str:
+    """A checked link address with every character that could end it or start syntax percent-encoded."""
+    return _URL_SAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+
+
+def link_problem(url: str) -> str | None:
+    """Why a link address is refused, or None for an http(s) address with a host or a mailto address."""
+    if not url or url.startswith("#"):
+        return f"link target '{url}' points into the page: link another entry with [[id]], pages elsewhere with https://…"
+    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
+    if scheme is None:
+        return f"link target '{url}' is not a full URL: link entries with [[id]], pages elsewhere with https://…"
+    if scheme.group(1).lower() not in SAFE_SCHEMES:
+        return f"link scheme '{scheme.group(1)}:' is not allowed: use http, https or mailto"
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "mailto" and not parts.hostname:
+        return f"link target '{url}' has no host: write https://host/…"
+    return None
+
+
+def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule: [[id]] and [[id|text]] become one token, so brackets never pair with others."""
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKI_LINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": match.group(1).strip(), "label": (match.group(2) or "").strip() or None}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _parser() -> MarkdownIt:
+    """CommonMark with [[id]] links; every link address reaches the judge (none dropped as invalid)."""
+    parser = MarkdownIt("commonmark", {"maxNesting": 20})
+    parser.validateLink = lambda url: True
+    parser.inline.ruler.before("link", "wikilink", _wiki_link_rule)
+    return parser
+
+
+_PARSER = _parser()
+Line = list  # of pieces
+
+
+class _Writer:
+    """Walks the syntax tree once, writing the safe Markdown and recording problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, needle: str, message: str) -> None:
+        """Record a problem (the caller locates the needle in the YAML)."""
+        if len(self.problems) <= MAX_PROBLEMS:
+            self.problems.append(Problem(needle, message))
+
+    def blocks(self, nodes: list[SyntaxTreeNode], depth: int) -> list[Line]:
+        """Block nodes as lines, a blank line between blocks."""
+        lines: list[Line] = []
+        for node in nodes:
+            written = self.block(node, depth)
+            if written:
+                if lines:
+                    lines.append([])
+                lines.extend(written)
+        return lines
+
+    def block(self, node: SyntaxTreeNode, depth: int) -> list[Line]:
+        """One block node as lines."""
+        if depth > MAX_DEPTH:
+            self.problem(_block_needle(node), f"lists and quotes are nested more than {MAX_DEPTH} deep: flatten them")
+            return []
+        kind = node.type
+        if kind == "paragraph":
+            return [self.inline(node.children[0].children if node.children else [], line_start=True)]
+        if kind in ("bullet_list", "ordered_list"):
+            return self.list(node, depth)
+        if kind == "blockquote":
+            return [["> ", *line] if line else [">"] for line in self.blocks(node.children, depth + 1)]
+        if kind in ("code_block", "fence"):
+            return [[_pre(node.content)]]
+        if kind == "hr":
+            return [["* * *"]]
+        if kind == "heading":
+            self.problem(_block_needle(node), "headings are not allowed in prose: the page's sections come from its template; start a paragraph with **bold text** instead")
+        elif kind == "html_block":
+            self.problem(_block_needle(node), "raw HTML is not allowed: write Markdown (**bold**, *italic*, [text](https://…)); put code in `backticks`")
+        else:
+            self.problem(_block_needle(node), f"'{kind}' is not part of the Markdown prose accepts: write paragraphs, lists or quotes")
+        return []
+
+    def list(self, node: SyntaxTreeNode, depth: int) -> list[Line]:
+        """A bullet or numbered list; items with several blocks make a loose list, as Python-Markdown needs."""
+        start = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else None
+        items = [self.blocks(item.children, depth + 1) for item in node.children]
+        loose = any(sum(1 for line in item if not line) for item in items)
+        lines: list[Line] = []
+        for number, item in enumerate(items):
+            if lines and loose:
+                lines.append([])
+            marker = "-   " if start is None else f"{start + number}. ".ljust(4)
+            item = item or [[]]
+            lines.append([marker, *item[0]])
+            lines.extend(["    ", *line] if line else [] for line in item[1:])
+        return lines
+
+    def inline(self, nodes: list[SyntaxTreeNode], *, line_start: bool = False, in_link: bool = False) -> Line:
+        """Inline nodes as one line of pieces (soft breaks are spaces, so no text ever starts a line)."""
+        line: Line = []
+        for node in nodes:
+            start = line_start and not line
+            kind = node.type
+            if kind in ("text", "softbreak"):
+                text = node.content if kind == "text" else " "
+                if attribute_list := _ATTRIBUTE_LIST.search(text):
+                    self.problem(attribute_list.group(), "attribute lists ({: …}) are not supported: remove it (the page's styles come from its template)")
+                if line and type(line[-1]) is Words:  # one piece per run of text, so a term may span a line break
+                    line[-1] = Words(line[-1].text + text, line[-1].line_start, line[-1].linkable)
+                else:
+                    line.append(Words(text, start, not in_link))
+            elif kind == "hardbreak":
+                line.append("<br>")
+            elif kind in ("em", "strong"):
+                mark = "*" if kind == "em" else "**"
+                line += [mark, *self.inline(node.children, in_link=in_link), mark]
+            elif kind == "code_inline":
+                line.append(f"<code>{escape_text(node.content, line_start=False)}</code>")
+            elif kind == "wikilink" and in_link:
+                self.problem(node.content, "an [[id]] link inside another link: keep one of them")
+            elif kind == "wikilink":
+                line.append(WikiLink(node.meta["target"], node.meta["label"]))
+            elif kind == "link":
+                line += self.link(node, in_link)
+            elif kind == "image":
+                self.problem("![", "images are not allowed (the site loads nothing from elsewhere, and content holds no files): link to the picture instead")
+            elif kind == "html_inline" and node.content.startswith("</"):
+                continue  # its opening tag is reported
+            elif kind == "html_inline":
+                self.problem(node.content, f"raw HTML ({_short(node.content)}) is not allowed: write Markdown (**bold**, *italic*, [text](https://…)); to show a tag as text, put it in `backticks`")
+            else:
+                self.problem(node.content or "", f"'{kind}' is not part of the Markdown prose accepts")
+        return line
+
+    def link(self, node: SyntaxTreeNode, in_link: bool) -> Line:
+        """A link to an http(s) or mailto address: written with the address checked and re-encoded."""
+        href = str(node.attrs.get("href", ""))
+        text = self.inline(node.children, in_link=True)
+        problem = link_problem(href)
+        if problem:
+            self.problem(_decoded(href), problem)
+        elif node.attrs.get("title"):
+            self.problem(str(node.attrs["title"]), "link titles are not allowed (themes show them as HTML tooltips): remove the quoted text after the address")
+        elif in_link:
+            self.problem(_decoded(href), "a link inside another link: keep one of them")
+        else:
+            return ["[", *text, "](", safe_url(href), ")"]
+        return text
+
+
+def _join(lines: list[Line]) -> list[Piece]:
+    """Lines of pieces as one list of pieces, neighbouring strings merged."""
+    pieces: list[Piece] = []
+    for index, line in enumerate(lines):
+        for piece in (["\n"] if index else []) + line:
+            if type(piece) is str and pieces and type(pieces[-1]) is str:
+                pieces[-1] += piece
+            elif piece != "":
+                pieces.append(piece)
+    return pieces
+
+
+def _pre(code: str) -> str:
+    """A code block as an escaped <pre> element: inert as HTML and as Markdown, in any engine.
+
+    Leading spaces are references too, so no line reads as indented code, and empty lines hold
+    one, so no engine ends the block early.
+    """
+    lines = [escape_text(line, line_start=False) for line in code.rstrip("\n").split("\n")]
+    lines = [re.sub(r"^ +", lambda m: "&#32;" * len(m.group()), line) or "&#32;" for line in lines]
+    return "<pre><code>" + "\n".join(lines) + "</code></pre>"
+
+
+def _block_needle(node: SyntaxTreeNode) -> str:
+    """Text to locate a block by: its first line as written."""
+    first = node.children[0] if node.children else node
+    content = first.content or (first.children[0].content if first.children else "")
+    return content.split("\n", 1)[0].strip()[:60]
+
+
+def _short(html: str) -> str:
+    """Raw HTML quoted in a message: its first 40 characters."""
+    return html if len(html) <= 40 else html[:39] + "…"
+
+
+def _decoded(href: str) -> str:
+    """A link address as the contributor probably wrote it (the parser percent-encodes)."""
+    return unquote(href)
