@@ -89,7 +89,8 @@ def parse_prose(text: str) -> Prose:
     if writer.problems:
         prose.pieces, prose.links, prose.problems = (), (), tuple(writer.problems)
         return prose
-    lines = writer.blocks(SyntaxTreeNode(_PARSER.parse(text)).children, depth=0)
+    plain = _plain_paragraphs(text)
+    lines = plain if plain is not None else writer.blocks(SyntaxTreeNode(_PARSER.parse(text)).children, depth=0)
     prose.pieces = tuple(_join(lines))
     prose.links = tuple(piece for piece in prose.pieces if isinstance(piece, WikiLink))
     prose.problems = tuple(writer.problems[:MAX_PROBLEMS])
@@ -284,6 +285,45 @@ class _Writer:
         return text
 
 
+def _plain_paragraphs(text: str) -> list[Line] | None:
+    """The lines of prose that is only paragraphs of words and [[id]] links, as the parser would give; else None.
+
+    Most fields are such prose, and this costs a tenth of a parse. Anything that could be syntax
+    (tests/test_performance.py checks the result against the parser's on generated text) takes the parser.
+    """
+    if _NOT_PLAIN.search(text):
+        return None
+    lines: list[Line] = []
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        pieces: Line = []
+        for number, line in enumerate(paragraph.rstrip().split("\n")):
+            if number:
+                pieces.append(Words(" ", False))  # a soft line break
+            if not _plain_line(line.rstrip(" "), pieces):
+                return None
+        pieces = _join([pieces])  # neighbouring texts and spaces into one piece, as the parser's text runs
+        if pieces:
+            lines += [[], pieces] if lines else [pieces]
+    return lines
+
+
+def _plain_line(line: str, pieces: Line) -> bool:
+    """Add one line's words and [[id]] links to pieces; False when a bracket is left over (the parser's case)."""
+    position = 0
+    for match in WIKI_LINK.finditer(line):
+        pieces.append(Words(line[position : match.start()], not pieces))
+        pieces.append(WikiLink(match.group(1).strip(), (match.group(2) or "").strip() or None))
+        position = match.end()
+    pieces.append(Words(line[position:], not pieces))
+    return not any("[" in piece.text or "]" in piece.text for piece in pieces if type(piece) is Words)
+
+
+# Anything but words, punctuation of sentences and [[id]] links: syntax characters, a line starting with
+# a block marker or whitespace (code, lists, quotes, headings, setext underlines), hard breaks, entities.
+_NOT_PLAIN = re.compile(r"[\\`*_<>&{}]|^(?![A-Za-z\"'(]|\[\[|\d+(?![\d.)])|$)|  $|\n[ \t]*\n[ \t]*\n|^[ \t]+$", re.M)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def _join(lines: list[Line]) -> list[Piece]:
     """Lines of pieces as one list of pieces, neighbouring strings merged."""
     pieces: list[Piece] = []
@@ -291,7 +331,9 @@ def _join(lines: list[Line]) -> list[Piece]:
         for piece in (["\n"] if index else []) + line:
             if type(piece) is str and pieces and type(pieces[-1]) is str:
                 pieces[-1] += piece
-            elif piece != "":
+            elif type(piece) is Words and pieces and type(pieces[-1]) is Words and pieces[-1].linkable == piece.linkable:
+                pieces[-1] = Words(pieces[-1].text + piece.text, pieces[-1].line_start, piece.linkable)
+            elif piece != "" and not (type(piece) is Words and not piece.text):
                 pieces.append(piece)
     return pieces
 

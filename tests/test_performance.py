@@ -1,11 +1,14 @@
-"""Speed-ups that must not change results: the preview's cache between rebuilds, the loader's character scan."""
+"""Speed-ups that must not change results: the preview's cache between rebuilds, the loader's character scan, the plain-prose shortcut."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it.tree import SyntaxTreeNode
 
 from conftest import make_project
-from generator import loader
+from generator import loader, prose
 from generator.errors import KbError
 from generator.pipeline import StageCache, build_pages
 
@@ -55,3 +58,20 @@ def test_fast_character_scan_forbids_exactly_what_the_rule_forbids():
         if forbidden_character(chr(code)) != bool(loader.FORBIDDEN_CHARACTERS.match(chr(code)))
     ]
     assert disagree == []
+
+
+_PLAINISH = st.lists(st.sampled_from(list("ab Z9.1)(\"'[]|-:!?,\n\t") + ["[[x]]", "[[a-b|the c]]", "1986.", "  \n", "\n\n", "[[", "]]", " \n", "\t\n"]), max_size=30).map("".join)
+
+
+@given(_PLAINISH.map(str.strip))
+@settings(max_examples=4000, deadline=None)
+def test_the_plain_prose_shortcut_gives_what_the_parser_gives(text):
+    """Fields of plain sentences and [[id]] links skip the parser: only where the parser would agree."""
+    shortcut = prose._plain_paragraphs(text)
+    if shortcut is not None:
+        parsed = prose._join(prose._Writer().blocks(SyntaxTreeNode(prose._PARSER.parse(text)).children, depth=0))
+        assert tuple(prose._join(shortcut)) == tuple(parsed)
+
+
+def test_the_plain_prose_shortcut_takes_ordinary_sentences():
+    assert prose._plain_paragraphs("See [[a-b]] and [[c|the c]], said (she).\nNext line!\n\n12 monkeys: 3 left.") is not None
