@@ -1,4 +1,8 @@
-"""The `kb` command: parse arguments, call the pipeline, print. Nothing else lives here."""
+"""The `kb` command: parse arguments, call the pipeline, print. Nothing else lives here.
+
+Every message goes through errors.printable (diagnostics through Diagnostic.__str__), so a control
+character in an id, a value, a file name or an argument is shown escaped, never sent to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,18 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
-from .errors import Diagnostic, KbError, SourceLocation
+from .errors import Diagnostic, KbError, SourceLocation, printable
 from .inventory import DEFAULT_PROJECT, INVENTORY_FILE, inventory_data
 from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
 from .loader import KINDS, check_id, slugify
@@ -23,50 +32,91 @@ from .schema import SINGULAR
 from .schema_export import schema_files
 
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# The project's own folders. A build swaps its output folder in whole, so an output folder that is one
+# of them, lies inside one, or holds the project would delete the sources (`--markdown-only .` did).
+SOURCE_FOLDERS = ("content", "site_templates", "generator", "tests", ".git")
+INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
+
+
+class _UsageError(Exception):
+    """A bad command line: printed as one `kb <command>: error: ...` line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the arguments its error messages echo escaped like every other message."""
+
+    def error(self, message: str):
+        """Print usage and the escaped message, then exit with status 2 (argparse's own behaviour)."""
+        super().error(printable(message))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the kb command line; return the exit status."""
-    args = _parser().parse_args(argv)
     try:
+        return _run(_parser().parse_args(argv))
+    except KeyboardInterrupt:  # Ctrl-C: the command removed its unfinished folder on the way out
+        _print("kb: interrupted", sys.stderr)
+        return INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command, turning user and file-system errors into messages and exit statuses."""
+    try:
+        _require_root(args.root)
         return args.run(args)
+    except _UsageError as exc:
+        _print(f"{args.prog}: error: {exc}", sys.stderr)
+        return 2
     except KbError as exc:
         _print_diagnostics(exc.diagnostics)
         return 1
-    except OSError as exc:  # a missing, unreadable or clashing path given on the command line
-        print(f"kb: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+    except OSError as exc:  # a missing or unreadable path, a full disk, an output folder that cannot be replaced
+        where = f": {exc.filename}" if exc.filename is not None else ""
+        _print(f"{args.prog}: error: {exc.strerror or exc}{where}", sys.stderr)
         return 1
 
 
+def _print(text: str, stream: IO[str] | None = None) -> None:
+    """Print one message (stdout unless told), escaped by errors.printable."""
+    print(printable(text), file=stream or sys.stdout)
+
+
+def _require_root(root: Path) -> None:
+    """Refuse a --root that is not a folder before a command looks inside it."""
+    if not root.is_dir():
+        what = "this is a file, not a folder" if root.exists() else "this folder does not exist"
+        raise _UsageError(f"--root {root}: {what}: pass the project folder that holds content/")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kb", description="Check, build and preview the customer-focus handbook.")
+    parser = _Parser(prog="kb", description="Check, build and preview the customer-focus handbook.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path("."), help="project root holding content/ (default: .)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     check_cmd = commands.add_parser("check", parents=[common], help="validate every entry and report all problems")
     check_cmd.add_argument("--format", choices=FORMATS, default="text", help="text (default), github (workflow annotations) or json (a list for other tools)")
-    check_cmd.set_defaults(run=_check)
+    check_cmd.set_defaults(run=_check, prog=check_cmd.prog)
 
     build_cmd = commands.add_parser("build", parents=[common], help="build the site into site/, replacing it only on success")
     build_cmd.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site under the root)")
     build_cmd.add_argument("--markdown-only", type=Path, metavar="DIR", help="write the generated Markdown to DIR for another engine, without MkDocs")
-    build_cmd.set_defaults(run=_build)
+    build_cmd.set_defaults(run=_build, prog=build_cmd.prog)
 
     new_cmd = commands.add_parser("new", parents=[common], help="write a new entry's skeleton: kb new behaviour \"Listen before you answer\"")
     new_cmd.add_argument("kind", help=f"the kind of entry: {', '.join(SINGULAR[k] for k in KINDS)}")
     new_cmd.add_argument("title", help="the entry's title; its id (the file name) is made from it")
     new_cmd.add_argument("--id", dest="entry_id", help="use this id instead of the one made from the title")
-    new_cmd.set_defaults(run=_new)
+    new_cmd.set_defaults(run=_new, prog=new_cmd.prog)
 
     schema_cmd = commands.add_parser("schema", parents=[common], help="write the JSON Schema of every kind into content/.schema/ for editors")
     schema_cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when a committed schema is stale")
-    schema_cmd.set_defaults(run=_schema)
+    schema_cmd.set_defaults(run=_schema, prog=schema_cmd.prog)
 
     serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     serve_cmd.add_argument("--full-rebuild", action="store_true", help="rebuild every page on each edit, not only the pages the edit changed")
-    serve_cmd.set_defaults(run=_serve)
+    serve_cmd.set_defaults(run=_serve, prog=serve_cmd.prog)
 
     links_cmd = commands.add_parser("links", help="check other documents' links into the handbook")
     links_commands = links_cmd.add_subparsers(required=True, metavar="ACTION")
@@ -74,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     links_check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files, or folders to search for .md, .html and .rst files")
     links_check.add_argument("--base-url", action="append", default=[], metavar="URL", help="the handbook's address, e.g. https://docs.example.org/handbook/ (repeatable)")
     links_check.add_argument("--inventory", type=Path, metavar="FILE_OR_SITE", help="a downloaded inventory.json or a built site folder (default: the content under --root)")
-    links_check.set_defaults(run=_links_check)
+    links_check.set_defaults(run=_links_check, prog=links_check.prog)
     return parser
 
 
@@ -88,7 +138,7 @@ def _check(args) -> int:
     warnings = len(diagnostics)
     noted = f", {warnings} warning(s)" if warnings else ""
     summary = f"checked {len(kb.entries)} entries: no errors{noted} ({time.perf_counter() - started:.2f} s)"
-    print(summary, file=sys.stdout if args.format == "text" else sys.stderr)  # json/github stdout stays machine-readable
+    _print(summary, sys.stdout if args.format == "text" else sys.stderr)  # json/github stdout stays machine-readable
     return 0
 
 
@@ -96,22 +146,20 @@ def _new(args) -> int:
     """kb new: write content/<kind>/<id>.yaml with every field, refusing to reuse a file, id or alias."""
     kind, hint = resolve_kind(args.kind)
     if kind is None:
-        print(f"kb new: error: unknown kind '{args.kind}'.{hint}", file=sys.stderr)
-        return 2
+        raise _UsageError(f"unknown kind '{args.kind}'.{hint}")
     entry_id = args.entry_id or slugify(args.title)
     problem = check_id(entry_id) if entry_id else "the title has no letters or digits to make an id from"
     if problem or "\n" in args.title or not args.title.strip():
         reason = problem or "the title must be one non-empty line"
-        print(f"kb new: error: cannot use id '{entry_id}': {reason}. Pass another title, or --id some-id", file=sys.stderr)
-        return 2
+        raise _UsageError(f"cannot use id '{entry_id}': {reason}. Pass another title, or --id some-id")
     _refuse_taken_id(args.root, entry_id)
     rel = f"content/{kind}/{entry_id}.yaml"
     target = args.root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(entry_skeleton(kind, args.title.strip(), dt.date.today()))
-    print(f"created {rel}")
-    print("next: fill in the fields marked (required), then run: kb check   (field guide: CONTRIBUTING.md)")
+    _print(f"created {rel}")
+    _print("next: fill in the fields marked (required), then run: kb check   (field guide: CONTRIBUTING.md)")
     return 0
 
 
@@ -145,34 +193,65 @@ def _schema(args) -> int:
             target.write_text(text, encoding="utf-8")
     if args.check and stale:
         for rel in stale:
-            print(f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result", file=sys.stderr)
+            _print(f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result", sys.stderr)
         return 1
-    print(f"{'checked' if args.check else 'wrote'} {len(schemas)} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
+    _print(f"{'checked' if args.check else 'wrote'} {len(schemas)} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
     return 0
 
 
 def _build(args) -> int:
     """kb build: the Markdown tree for any engine, or the MkDocs site published atomically."""
+    root = args.root.resolve()
     if args.markdown_only:
-        return _write_markdown(args.root, args.markdown_only)
-    site_dir = (args.site_dir or args.root / "site").resolve()
-    return publish_site(args.root.resolve(), site_dir)
+        return _write_markdown(root, _output_folder(root, args.markdown_only, "--markdown-only"))
+    return publish_site(root, _output_folder(root, args.site_dir or root / "site", "--site-dir"))
+
+
+def _output_folder(root: Path, folder: Path, option: str) -> Path:
+    """The resolved output folder, refused when replacing it whole would delete part of the project."""
+    out = folder.resolve()
+    problem = _source_clash(root, out)
+    if problem:
+        raise _UsageError(f"{option} {out}: {problem}, and a build replaces its output folder whole: choose a new folder such as {root / 'out'}, or one outside the project")
+    if out.exists() and not out.is_dir():
+        raise _UsageError(f"{option} {out}: it is a file, and a build would replace it by a folder: name a folder instead")
+    return out
+
+
+def _source_clash(root: Path, out: Path) -> str | None:
+    """Why out is, holds or lies inside the project's sources, or None when replacing it harms none of them."""
+    out_id = _file_id(out)
+    if out_id is not None and out_id in {_file_id(p) for p in (root, *root.parents)}:
+        return "it is the project folder" if out_id == _file_id(root) else f"it holds the whole project ({root})"
+    above = {_file_id(p) for p in (out, *out.parents)}
+    for name in SOURCE_FOLDERS:
+        source = _file_id(root / name)
+        if source is not None and source in above:
+            return f"it is {'' if source == out_id else 'inside '}the project's {name}/ folder"
+    return None
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of an existing path: the same folder whatever symlink or letter case names it."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _write_markdown(root: Path, out: Path) -> int:
     """Write every generated page as Markdown under out/ (never outside it), with the redirects and inventories."""
     site_url = os.environ.get("KB_SITE_URL") or None
     kb, pages, _ = build_pages(root, site_url=site_url)
-    out = out.resolve()
-    fresh = out.with_name(f"{out.name}.new-{os.getpid()}")  # so pages of deleted entries never linger
-    shutil.rmtree(fresh, ignore_errors=True)
-    for page in pages:
-        _write_inside(fresh, page.path, page.markdown.encode("utf-8"))
-    extras = site_files(kb, pages, site_url=site_url)
-    for extra in extras:
-        _write_inside(fresh, extra.path, extra.content)
-    _swap_into_place(fresh, out)
-    print(f"wrote {len(pages)} Markdown pages and {len(extras)} other files (redirects, inventories, feed) to {out}")
+    with _fresh_folder(out) as fresh:  # a new folder each time, so pages of deleted entries never linger
+        for page in pages:
+            _write_inside(fresh, page.path, page.markdown.encode("utf-8"))
+        extras = site_files(kb, pages, site_url=site_url)
+        for extra in extras:
+            _write_inside(fresh, extra.path, extra.content)
+        _swap_into_place(fresh, out)
+    _print(f"wrote {len(pages)} Markdown pages and {len(extras)} other files (redirects, inventories, feed) to {out}")
     return 0
 
 
@@ -187,31 +266,106 @@ def _write_inside(out: Path, relative: str, data: bytes) -> None:
 
 def publish_site(root: Path, site_dir: Path) -> int:
     """Build into a fresh folder beside site_dir and swap it in only when the build succeeded."""
-    fresh = site_dir.with_name(f"{site_dir.name}.new-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(fresh)],
-        cwd=root,
-        env={**os.environ, **MKDOCS_ENV},
-    )
-    if result.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        kept = "the previous site was left as it was" if site_dir.exists() else "no site was written"
-        print(f"kb build: the build failed; {kept} ({site_dir})", file=sys.stderr)
-        return 1
-    _swap_into_place(fresh, site_dir)
-    print(f"kb build: site published to {site_dir}")
+    with _fresh_folder(site_dir) as fresh:
+        if _run_mkdocs(root, fresh) != 0:
+            kept = "the previous site was left as it was" if site_dir.exists() else "no site was written"
+            _print(f"kb build: the build failed; {kept} ({site_dir})", sys.stderr)
+            return 1
+        _swap_into_place(fresh, site_dir)
+    _print(f"kb build: site published to {site_dir}")
     return 0
 
 
+@contextmanager
+def _fresh_folder(target: Path) -> Iterator[Path]:
+    """A new empty <target>.new-<pid> to build into; whatever stops the build (error, Ctrl-C) removes it."""
+    _remove_stale_builds(target)
+    fresh = target.with_name(f"{target.name}.new-{os.getpid()}")
+    fresh.mkdir(parents=True)  # never reuse: a symlink or file left under this name stops the build
+    try:
+        yield fresh
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)  # after a successful swap there is nothing left to remove
+
+
+def _remove_stale_builds(target: Path) -> None:
+    """Remove the <target>.new-<pid> and .old-<pid> folders of earlier builds that were killed before cleaning up."""
+    if os.name != "posix" or not target.parent.is_dir():  # os.kill(pid, 0) would end the process on Windows
+        return
+    pattern = re.compile(rf"{re.escape(target.name)}\.(?:new|old)-([1-9][0-9]*)")
+    for item in os.scandir(target.parent):
+        match = pattern.fullmatch(item.name)
+        if match and item.is_dir(follow_symlinks=False) and _left_behind(int(match.group(1))):
+            shutil.rmtree(item.path, ignore_errors=True)
+
+
+def _left_behind(pid: int) -> bool:
+    """Whether the kb that named a folder with pid is gone: no such process, or it is us (an earlier holder of our pid)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except (ProcessLookupError, OverflowError):
+        return True
+    except PermissionError:  # it runs, as another user
+        return False
+    return False
+
+
+def _run_mkdocs(root: Path, site_dir: Path) -> int:
+    """Run `mkdocs build` into site_dir with its output escaped; stop it if kb is interrupted; return its exit status."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+    # Its own process group: a Ctrl-C at the terminal reaches kb alone, which stops the child before removing
+    # the unfinished folder, instead of the child printing its own KeyboardInterrupt traceback.
+    child = subprocess.Popen(
+        command, cwd=root, env={**os.environ, **MKDOCS_ENV}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0
+    )
+    relays = [_relay(child.stdout, sys.stdout), _relay(child.stderr, sys.stderr)]
+    try:
+        return child.wait()
+    finally:
+        _stop(child)
+        for relay in relays:
+            relay.join()
+
+
+def _relay(source: IO[bytes], stream: IO[str]) -> threading.Thread:
+    """Copy a child's output to one of kb's streams line by line, each escaped like kb's own messages."""
+
+    def copy() -> None:
+        with source:
+            for line in source:
+                try:
+                    stream.write(printable(line.decode("utf-8", "replace").rstrip("\r\n")) + "\n")
+                    stream.flush()
+                except (OSError, ValueError):  # our stream was closed (kb build | head): keep draining, or the child blocks
+                    pass
+
+    thread = threading.Thread(target=copy, daemon=True)
+    thread.start()
+    return thread
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """End a child that is still running (kb was interrupted): politely, then for good."""
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 def _swap_into_place(fresh: Path, target: Path) -> None:
-    """Replace target by the finished folder fresh; on failure the old target is put back."""
+    """Replace target by the finished folder fresh; on failure or Ctrl-C the old target is put back."""
     old = target.with_name(f"{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
     try:
         fresh.rename(target)
-    except OSError:
+    except BaseException:
         if old.exists():
             old.rename(target)
         raise
@@ -238,12 +392,12 @@ def _links_check(args) -> int:
         links += found
         problems += file_problems
     for problem in problems:
-        print(problem)
+        _print(str(problem))
     broken = sum(p.severity == "error" for p in problems)
     renamed = len(problems) - broken
-    print(f"checked {links} handbook link(s) in {len(files)} file(s): {broken} broken, {renamed} to a renamed entry", file=sys.stderr)
+    _print(f"checked {links} handbook link(s) in {len(files)} file(s): {broken} broken, {renamed} to a renamed entry", sys.stderr)
     if not handbook.base_urls:
-        print("no base URL known: only /go/<id>/ links were recognised; pass --base-url", file=sys.stderr)
+        _print("no base URL known: only /go/<id>/ links were recognised; pass --base-url", sys.stderr)
     return 1 if broken else 0
 
 
@@ -282,7 +436,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None
     errors = sum(d.severity == "error" for d in diagnostics)
     if errors:
         files = len({d.location.path for d in diagnostics if d.severity == "error"})
-        print(f"{errors} error(s) in {files} file(s)", file=sys.stderr)
+        _print(f"{errors} error(s) in {files} file(s)", sys.stderr)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+
+# What must never reach a terminal or CI log raw from untrusted text: C0 and C1 controls (tab and newline
+# too: one message is one line), DEL, the bidi controls of loader.BIDI_CONTROLS (they reorder what a line
+# shows), the line and paragraph separators (some log viewers break lines there) and lone surrogates (an
+# undecodable file name; printing one raises UnicodeEncodeError). ESC alone can erase a line and print a
+# fake "no errors" in its place.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """text with each UNPRINTABLE character shown as an escape: \\x1b, \\u202e."""
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    """The visible escape of one character: \\xNN below U+0100, else \\uNNNN."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +37,7 @@ class SourceLocation:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +49,7 @@ class Diagnostic:
     severity: Severity = field(default="error", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message}"
+        return f"{self.location}: {self.severity}: {printable(self.message)}"
 
 
 class KbError(Exception):

@@ -8,6 +8,7 @@ string; the schema converts it. Symlinks and unsafe ids are rejected.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
@@ -48,6 +49,8 @@ class RawEntry:
     # (line, column) of every value and key; a SourceLocation is made only when one is asked for.
     values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    line_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    value_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def locate(self, yaml_path: YamlPath, *, key: bool = False) -> SourceLocation:
         """Return the location of a key or value, or of its nearest existing parent."""
@@ -59,14 +62,33 @@ class RawEntry:
                 return SourceLocation(self.path, *position)
         return SourceLocation(self.path)
 
-    def find_after(self, needle: str, start: SourceLocation) -> SourceLocation:
+    def find_in(self, yaml_path: YamlPath, needle: str) -> SourceLocation:
         """Locate text inside a value (such as a block scalar), falling back to the value's start."""
-        lines = self.text.splitlines()
-        for number in range(start.line - 1, len(lines)):
-            column = lines[number].find(needle, start.column - 1 if number == start.line - 1 else 0)
-            if column >= 0:
-                return SourceLocation(self.path, number + 1, column + 1)
-        return start
+        start = self.locate(yaml_path)
+        starts = self._line_starts()
+        if not needle or start.line > len(starts):
+            return start
+        begin = starts[start.line - 1] + start.column - 1
+        found = self.text.find(needle, begin, self._value_end(begin))
+        if found < 0:
+            return start
+        line = bisect.bisect_right(starts, found)
+        return SourceLocation(self.path, line, found - starts[line - 1] + 1)
+
+    def _value_end(self, begin: int) -> int:
+        """Where the next key or value after an offset starts: the end of the value that starts there."""
+        starts = self._line_starts()
+        if self.value_starts is None:
+            positions = {*self.values.values(), *self.keys.values()}
+            self.value_starts = sorted(starts[line - 1] + column - 1 for line, column in positions if line <= len(starts))
+        index = bisect.bisect_right(self.value_starts, begin)
+        return self.value_starts[index] if index < len(self.value_starts) else len(self.text)
+
+    def _line_starts(self) -> list[int]:
+        """The offset of each line's start, computed once: a file with many problems is not re-split per problem."""
+        if self.line_starts is None:
+            self.line_starts = [0, *(match.end() for match in re.finditer("\n", self.text))]
+        return self.line_starts
 
 
 def load_content(root: Path, cache: LoadCache | None = None) -> tuple[list[RawEntry], list[Diagnostic]]:
@@ -95,13 +117,29 @@ def load_content(root: Path, cache: LoadCache | None = None) -> tuple[list[RawEn
     return entries, diagnostics
 
 
+# An editor's swap or lock file beside an open entry (vim's .x.yaml.swp, emacs' .#x.yaml): not content, and
+# reporting it would fail the live preview for as long as the file is open.
+_EDITOR_TEMPORARY = re.compile(r"^\..+\.sw[a-p]$|^\.#")
+
+
+def _hidden_entry(root: Path, item: os.DirEntry) -> Diagnostic:
+    """The error for a dotfile or dot folder in content/: skipped silently, a contributor's entry would vanish unseen."""
+    if item.name == ".DS_Store":
+        return _error(root, item.path, "hidden files are not read: delete it (a .DS_Store holds macOS Finder's view settings, not an entry)")
+    return _error(root, item.path, "hidden files are not read: rename it without the leading dot, or move it out of content/")
+
+
 def _content_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> list[Path]:
     """List content/<kind>/<id>.yaml files in a stable order, reporting anything else found."""
     files: list[Path] = []
     for kind_dir in sorted(os.scandir(content), key=lambda e: e.name):
-        if kind_dir.name.startswith("."):
+        if kind_dir.name == ".schema" and kind_dir.is_dir(follow_symlinks=False):
+            continue  # the committed JSON Schemas that `kb schema` writes for editors: the one dot folder content/ needs
+        if _EDITOR_TEMPORARY.match(kind_dir.name):
             continue
-        if kind_dir.is_symlink():
+        if kind_dir.name.startswith("."):
+            diagnostics.append(_hidden_entry(root, kind_dir))
+        elif kind_dir.is_symlink():
             diagnostics.append(_error(root, kind_dir.path, "symlinks are not allowed in content/: replace it with a real folder"))
         elif not kind_dir.is_dir():
             diagnostics.append(_error(root, kind_dir.path, f"files belong in a kind folder: content/<kind>/, one of {', '.join(KINDS)}"))
@@ -117,9 +155,11 @@ def _kind_files(root: Path, kind_dir: Path, diagnostics: list[Diagnostic]) -> li
     """List the .yaml files of one kind folder, reporting symlinks, folders and other files."""
     files = []
     for item in sorted(os.scandir(kind_dir), key=lambda e: e.name):
-        if item.name.startswith("."):
+        if _EDITOR_TEMPORARY.match(item.name):
             continue
-        if item.is_symlink():
+        if item.name.startswith("."):
+            diagnostics.append(_hidden_entry(root, item))
+        elif item.is_symlink():
             diagnostics.append(_error(root, item.path, "symlinks are not allowed in content/: commit the file itself"))
         elif item.is_dir():
             diagnostics.append(_error(root, item.path, "folders inside a kind folder are not read: move the entries up one level"))
@@ -157,7 +197,9 @@ def _parse_file(root: Path, path: Path, diagnostics: list[Diagnostic], raw: byte
         return None, 0
     raw = _read_no_follow(path) if raw is None else raw
     if len(raw) > MAX_FILE_BYTES:
-        diagnostics.append(Diagnostic(SourceLocation(rel), f"file is {len(raw)} bytes; entries are capped at {MAX_FILE_BYTES // 1024} KiB: split it or trim it"))
+        # Only the first MAX_FILE_BYTES + 1 bytes were read: the real size comes from the file system.
+        size = max(len(raw), os.stat(path, follow_symlinks=False).st_size)
+        diagnostics.append(Diagnostic(SourceLocation(rel), f"file is {size} bytes, more than the {MAX_FILE_BYTES // 1024} KiB an entry may hold: split it or trim it"))
         return None, len(raw)
     text = decode_strict(raw, rel, diagnostics)
     if text is None:
@@ -171,10 +213,10 @@ def _parse_file(root: Path, path: Path, diagnostics: list[Diagnostic], raw: byte
 
 
 def _read_no_follow(path: Path) -> bytes:
-    """Read a file without following a symlink swapped in after the folder was listed."""
+    """Read a file without following a symlink swapped in after the folder was listed; at most one byte past the cap."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        return handle.read(MAX_FILE_BYTES + 1)  # enough to know a file is too big, without holding a huge one in memory
 
 
 def check_id(entry_id: str) -> str | None:
