@@ -12,6 +12,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
+from . import csp
 from .links import KnowledgeBase
 from .loader import KINDS
 from .schema import ValidEntry
@@ -84,7 +85,9 @@ def _redirect(from_url: str, entry: ValidEntry, site_url: str | None) -> SiteFil
     title = html.escape(entry.model.title)
     text = (
         "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<html lang="en">\n<head>\n'
+        f"{csp.meta_tag(csp.policy(None))}\n"  # first in <head>: a redirect runs no script at all
+        '<meta charset="utf-8">\n'
         f"<title>{title}</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{html.escape(canonical)}">\n'
@@ -149,6 +152,7 @@ def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> b
 
 def _sphinx_object(name: str, role: str, url: str, title: str, priority: str = "1") -> str:
     """One line of the std domain, shortened as Sphinx writes it: '$' ends a URI that ends in the name, '-' is a title equal to it."""
+    name, title = " ".join(name.split()), " ".join(title.split())  # one line, single spaces: Sphinx splits the line on whitespace
     if url.endswith(name):
         url = url[: -len(name)] + "$"
     return f"{name} std:{role} {priority} {url} {'-' if title == name else title}\n"

@@ -5,14 +5,17 @@ is written outside site_dir. In the preview, a page whose text is what the last 
 had reports itself unmodified, so `mkdocs serve --dirty` rebuilds only the pages an edit
 changed. Entry pages are kept out of the navigation, which would otherwise make Material's
 build quadratic. Every page body passes the HTML allowlist (sanitize.py) before the theme
-wraps it.
+wraps it; every page then gets its Content-Security-Policy (csp.py), and after the build every
+published file is checked (verify.py): a problem fails the build, so `kb build` publishes nothing.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from jinja2.bccache import BytecodeCache
@@ -22,12 +25,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from .csp import with_policy
 from .errors import KbError
 from .pipeline import StageCache, build_pages, site_files
 from .render import MemoryBytecodeCache
 from .sanitize import escape_text, sanitize_html
+from .verify import verify_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
+MAX_REPORTED = 20  # problems listed when the published site fails verification; the rest are counted
+CLOCK_SLACK_S = 2.0  # file systems that keep modification times to the second or two (FAT) still count a new file as changed
 
 
 class KnowledgeBasePlugin(BasePlugin):
@@ -38,6 +45,7 @@ class KnowledgeBasePlugin(BasePlugin):
     built: dict[str, str | bytes] | None = None  # preview only: each generated file's content in the last good build
     building: dict[str, str | bytes]  # what this build generates, to become `built` if it succeeds
     theme_inputs: tuple = ()  # preview only: mkdocs.yml and the theme overrides as the last build saw them
+    build_started = 0.0  # time.time() when this build began: a preview rebuild verifies only the files it wrote
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep parsed entries between preview rebuilds; let `mkdocs serve --dirty` (what `kb serve` runs) pass --strict."""
@@ -51,6 +59,10 @@ class KnowledgeBasePlugin(BasePlugin):
             # warning into an abort. Our nav lists only the index pages, which always exist, and every
             # generated page whose text changed is rewritten (so rebuilt), hence the warning does not apply.
             logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_build_warning)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Note when the build began."""
+        self.build_started = time.time()
 
     @event_priority(100)  # first, so plugins that index files in on_files see our pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -91,8 +103,14 @@ class KnowledgeBasePlugin(BasePlugin):
             self.building[path] = content
         return file
 
+    @event_priority(-100)  # last: the search index and every other plugin's files are written by then
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The build succeeded: the next preview rebuild compares against what it wrote."""
+        """Fail the build if a published file could run or load anything it should not; else remember what it wrote."""
+        # Raising here makes MkDocs call on_build_error, and `kb build` keeps the previous site. A preview
+        # rebuild after a good build reads only what it rewrote: the rest was verified before.
+        since = self.build_started - CLOCK_SLACK_S if self.built else None
+        base_path = urlsplit(config.site_url).path if config.site_url else "/"  # where MkDocs' 404.html finds the scripts
+        _refuse_unsafe_site(Path(config.site_dir), config.theme.dirs, base_path, since, preview=self.built is not None)
         gc.unfreeze()  # a preview server builds again and again: let this build's objects be collected
         if self.built is not None:
             self.built = self.building
@@ -109,6 +127,16 @@ class KnowledgeBasePlugin(BasePlugin):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = escape_text(page.meta[key])
         return markdown
+
+    @event_priority(-100)  # last, so the hashes cover every inline script any plugin added
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        """Head the page with its Content-Security-Policy, allowing its own theme scripts by hash."""
+        return with_policy(output, preview=self.built is not None)
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The same policy on the theme's static pages (404.html), which MkDocs renders without a page."""
+        return with_policy(output_content, preview=self.built is not None) if template_name.endswith(".html") else output_content
 
     @event_priority(-100)  # last, so nothing another plugin adds to the body escapes the allowlist
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -128,6 +156,14 @@ def _refuse_files_outside(files: Files, docs_dir: str) -> None:
     escaping = [f.src_uri for f in files if f.src_dir == docs_dir and not Path(f.abs_src_path).resolve().is_relative_to(docs)]
     if escaping:
         raise PluginError(f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. Replace each symlink with the file itself.")
+
+
+def _refuse_unsafe_site(site_dir: Path, theme_dirs: list[str], base_path: str, changed_since: float | None, *, preview: bool = False) -> None:
+    """Stop the build with the first problems verify.py finds in the published files, if any."""
+    problems = verify_site(site_dir, theme_dirs, base_path=base_path, changed_since=changed_since, preview=preview)
+    if problems:
+        shown = problems[:MAX_REPORTED] + ([f"and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else [])
+        raise PluginError(f"the built site has {len(problems)} unsafe part(s):\n" + "\n".join(shown))
 
 
 def _theme_inputs(config: MkDocsConfig) -> tuple:

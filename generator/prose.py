@@ -34,7 +34,7 @@ MAX_PROBLEMS = 5  # per field: the first few say what to fix; the rest repeat th
 WIKI_LINK = re.compile(r"\[\[([^\]|\n]{0,100})(?:\|([^\]\n]{0,300}))?\]\]")  # bounded: each '[[' scans a constant
 # Text characters that some engine reads as syntax or HTML: written as numeric character references.
 # ':' (emoji, def lists), '~ ^ = $ @ !' (extensions an engine may enable) are covered too.
-_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:"
+_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:\u2028\u2029"  # and the Unicode line separators, where some engines start a new line
 _SAFE_FIRST = "/\"'(,;"  # characters that start no block construct in any engine
 _TEXT_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in _SYNTAX})
 _ATTRIBUTE_LIST = re.compile(r"\{\s*(?::|[.#][\w-])")  # {: .class }, { #id }: Python-Markdown's attr_list syntax

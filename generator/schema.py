@@ -43,6 +43,9 @@ with would you your yours yourself yourselves customer customers business compan
 _TERM = re.compile(r"[^\W_][\w'’&./ -]*")  # words, with the apostrophes, hyphens and dots names have
 LINE_BREAKS = "\n\r\u2028\u2029"
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+# Material copies a shortened title's text, and a link's title, into the page as HTML (content.tooltips):
+# in a one-line field, '<' may not be followed by what makes an HTML tokenizer start a tag.
+_TAG_START = re.compile(r"<[A-Za-z/!?]\S{0,10}")
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _URL_UNSAFE = re.compile(r"[\s<>\"'{}|\\^`]")  # would end an autolink or start Markdown/attribute syntax
 
@@ -67,6 +70,11 @@ def _single_line(value: str) -> str:
         raise ValueError("must not be empty")
     if len(value) > MAX_LINE:
         raise ValueError(f"is {len(value)} characters; keep it under {MAX_LINE}")
+    if tag := _TAG_START.search(value):
+        raise ValueError(
+            f"'{tag.group()}' would start an HTML tag where the theme shows this line as HTML (tooltips, shortened titles): "
+            "write it without the '<' or put a space after it ('a < b' is fine)"
+        )
     return value
 
 
@@ -142,7 +150,7 @@ def _iso_date(value: Any) -> Any:
 # The loader keeps every scalar's text, so `title: 1984` or `tags: [2008]` are fine although YAML reads numbers.
 SCALAR = ["string", "number", "boolean"]
 ID_JSON = WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN.pattern}, {"type": "integer", "minimum": 0}]})
-LINE_JSON = WithJsonSchema({"type": SCALAR, "pattern": r"\S", "maxLength": MAX_LINE})
+LINE_JSON = WithJsonSchema({"type": SCALAR, "pattern": r"\S", "maxLength": MAX_LINE, "not": {"type": "string", "pattern": "<[A-Za-z/!?]"}})
 MARKDOWN_JSON = WithJsonSchema({"type": SCALAR})
 URL_JSON = WithJsonSchema({"type": "string", "pattern": r"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):"})
 DATE_JSON = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
