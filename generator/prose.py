@@ -168,6 +168,7 @@ def _parser() -> MarkdownIt:
 
 
 _PARSER = _parser()
+_LISTS = ("bullet_list", "ordered_list")
 Line = list  # of pieces
 
 
@@ -176,6 +177,8 @@ class _Writer:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.too_deep = False
+        self.tag_reported = False  # a closing tag is reported only when no opening tag was
 
     def problem(self, needle: str, message: str) -> None:
         """Record a problem (the caller locates the needle in the YAML)."""
@@ -185,18 +188,24 @@ class _Writer:
     def blocks(self, nodes: list[SyntaxTreeNode], depth: int) -> list[Line]:
         """Block nodes as lines, a blank line between blocks."""
         lines: list[Line] = []
+        previous = None
         for node in nodes:
             written = self.block(node, depth)
             if written:
                 if lines:
                     lines.append([])
+                if previous in _LISTS and node.type in _LISTS:
+                    lines += [["<!-- -->"], []]  # Python-Markdown would join two neighbouring lists into one
                 lines.extend(written)
+                previous = node.type
         return lines
 
     def block(self, node: SyntaxTreeNode, depth: int) -> list[Line]:
         """One block node as lines."""
         if depth > MAX_DEPTH:
-            self.problem(_block_needle(node), f"lists and quotes are nested more than {MAX_DEPTH} deep: flatten them")
+            if not self.too_deep:
+                self.too_deep = True  # one problem per field: every deeper block is the same mistake
+                self.problem(_block_needle(node), f"lists and quotes are nested more than {MAX_DEPTH} deep: flatten them")
             return []
         kind = node.type
         if kind == "paragraph":
@@ -261,9 +270,10 @@ class _Writer:
                 line += self.link(node, in_link)
             elif kind == "image":
                 self.problem("![", "images are not allowed (the site loads nothing from elsewhere, and content holds no files): link to the picture instead")
-            elif kind == "html_inline" and node.content.startswith("</"):
+            elif kind == "html_inline" and node.content.startswith("</") and self.tag_reported:
                 continue  # its opening tag is reported
             elif kind == "html_inline":
+                self.tag_reported = True
                 self.problem(node.content, f"raw HTML ({_short(node.content)}) is not allowed: write Markdown (**bold**, *italic*, [text](https://…)); to show a tag as text, put it in `backticks`")
             else:
                 self.problem(node.content or "", f"'{kind}' is not part of the Markdown prose accepts")

@@ -218,8 +218,14 @@ def _render(env: Environment, template: str, path: str, **context) -> Page:
 
 
 def front_matter_json(value) -> str:
-    """A JSON string, which YAML reads too, with no '<', '>' or '&' for an engine that prints front matter as text."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """A double-quoted string that YAML and JSON read as the value, holding no character Markdown or HTML could read.
+
+    An engine that does not read front matter shows it as text: every syntax character is a \\u escape.
+    """
+    return '"' + value.translate(_FRONT_MATTER_ESCAPES) + '"'
+
+
+_FRONT_MATTER_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in '"\\<>&[](){}*_`|!#:~^=$@' + "".join(map(chr, range(32)))})
 
 
 @pass_context

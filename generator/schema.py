@@ -94,22 +94,26 @@ def _markdown(value: str) -> Prose:
 
 def _glossary_term(value: str) -> str:
     """Accept a term that can safely link its mentions: words, at least three letters, not a common word."""
-    value = _other_name(value)
-    if sum(ch.isalpha() for ch in value) < MIN_TERM_LETTERS:
-        raise ValueError(f"'{value}' is too short for a glossary term (at least {MIN_TERM_LETTERS} letters): every mention in other entries would become a link")
-    return value
+    return _name(value, MIN_TERM_LETTERS, "a glossary term")
 
 
 def _other_name(value: str) -> str:
     """Accept another name of a term: words, not a common one (a short abbreviation like CX is kept, never linked)."""
+    return _name(value, 2, "another name")
+
+
+def _name(value: str, min_letters: int, what: str) -> str:
+    """Accept a name made of words with at least min_letters letters, not a common word."""
     value = _single_line(value)
+    if not value[0].isalnum():
+        raise ValueError(f"{what} starts with a letter or digit, not '{value[0]}'")
     if not _TERM.fullmatch(value):
-        bad = next((ch for ch in value if not (ch.isalnum() or ch in "'’&./ -")), value[:1])
-        raise ValueError(f"a glossary term is made of words: remove '{bad}' (letters, digits, spaces and ' - . & / only)")
-    if sum(ch.isalpha() for ch in value) < 2:
-        raise ValueError(f"'{value}' is too short for a name (at least 2 letters)")
+        bad = next(ch for ch in value if not (ch.isalnum() or ch in "'’&./ -"))
+        raise ValueError(f"{what} is made of words: remove '{bad}' (letters, digits, spaces and ' - . & / only)")
+    if sum(ch.isalpha() for ch in value) < min_letters:
+        raise ValueError(f"'{value}' is too short for {what} (at least {min_letters} letters): every mention in other entries would become a link")
     if " ".join(value.casefold().split()) in STOP_WORDS:
-        raise ValueError(f"'{value}' is a common word: as a glossary term it would link in nearly every entry; name the idea more precisely")
+        raise ValueError(f"'{value}' is a common word: as {what} it would link in nearly every entry; name the idea more precisely")
     return value
 
 

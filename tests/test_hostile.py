@@ -1,35 +1,68 @@
 """The hostile corpus: every known hazard gives its diagnostic or renders as inert text, fast, in place.
 
 Two halves. Rejected hazards are the golden diagnostic cases (tests/golden/diagnostics/<case>/),
-plus a few made at run time (huge files, symlinks, odd file names). Accepted hazards are the
-entries of tests/fixtures/hostile: markup, event handlers, attr_list tricks and template syntax
-in every field, YAML 1.1 look-alikes, a BOM, relation cycles. That tree is built once with the
-real MkDocs + Material (the `hostile_build` fixture) and its HTML parsed.
+plus a few made at run time (huge files, symlinks, odd file names): raw HTML, attribute lists,
+images, headings, link titles, unsafe links and deep nesting in prose, markup that would start a tag
+in one-line fields, glossary terms that are not words. Accepted hazards are the entries of tests/fixtures/hostile: entity-written markup, event handlers,
+quotes, Markdown links and template syntax in every one-line field; in every Markdown field, markup that prose accepts as text
+(in code spans and blocks, written as entities, backslash-escaped, attribute-list and extension
+look-alikes, comparisons, delimiter runs); glossary tooltips whose summary is markup; YAML 1.1
+look-alikes, a BOM, relation cycles. That tree is built once with the real MkDocs + Material (the
+`hostile_build` fixture) and its HTML parsed; its generated Markdown is also rendered by bare
+Python-Markdown, which sanitises nothing, and loaded in Chromium.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import importlib
 import json
 import logging
 import os
+import re
 import time
+from pathlib import Path
 from typing import get_args
+from urllib.parse import urlsplit
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from pydantic import AfterValidator
 
-from conftest import FIXTURES, GOLDEN, MKDOCS_ENV, make_project, run_kb, tree_state
+from conftest import FIXTURES, GOLDEN, MKDOCS_ENV, launched_chromium, make_project, run_kb, tree_state
 from generator import loader, schema
 from generator.pipeline import check
+from generator.prose import parse_prose, write_prose
 from htmlsafety import body_problems, script_signature, unsafe_parts
+from siteserver import serve
 from sitecrawl import parse
 
 HOSTILE = FIXTURES / "hostile"
 REJECTED_CASES = sorted(p.name for p in (GOLDEN / "diagnostics").iterdir() if p.is_dir())
-PAYLOAD_MARK = 'alert("script-block")'  # in every Markdown field of the payload entries
-LINE_MARK = '</title><script>alert("line")</script>'  # in every one-line field of the payload entries
+PAYLOAD_MARK = 'alert("script-block")'  # in every Markdown field of the payload entries, in code spans and blocks
+# In every one-line field of the payload entries: markup written as entities, shown exactly as written. (Text that
+# would start a tag is refused in one-line fields: see the golden case markup-in-one-line-fields.)
+LINE_MARK = '&lt;/title&gt;&lt;script&gt;alert("line")&lt;/script&gt;'
+PAYLOAD_TERM = "hostile payload"  # payload-definition's term: every Markdown field mentions it, so each page has its tooltip
+# Markup that every Markdown field of the payload entries holds, and each page must show as text.
+SHOWN_AS_TEXT = [
+    '<script>alert("script-block")</script>',  # in a code span, and first line of a fenced block
+    "<img src=x onerror=\"alert('code-span')\">",  # code span
+    "{: onclick=\"alert('attr-list-code')\" }",  # attribute list inside code
+    "</code></pre><script>alert('code-breakout')</script>",  # code that tries to end its element
+    "<details open ontoggle=\"alert('indented-code')\">",  # indented code block
+    '<script>alert("entity")</script>',  # written &lt;script&gt;
+    "<svg onload=alert('hex-entity')>",  # written &#x3C;svg …&#x3E;
+    '<script>alert("backslash")</script>',  # written \<script>
+    "{{ 7*7 }}", "{% if true %}yes{% endif %}", "{# note #}", "<%= 7+7 %>",  # template syntax
+    "{ onclick=\"alert('attr-no-colon')\" }",  # Python-Markdown reads this as an attribute list
+    "a < b > c", "if (a<3 && b>2)",  # comparisons
+    "**not closed __ also ~~ ^^ == $$ @@ !! :: ||",  # delimiter runs
+    '!!! warning "An admonition at the start of a line"', "*[HTML]: an abbreviation definition", "| a | b |", "#hashtag",
+    "<img src=x onerror=alert('wiki-label')>",  # the label of an [[id|label]] link
+]
 PAYLOAD_ENTRIES = ["payload-source", "payload-definition", "payload-behaviour", "payload-example", "payload-case-note", "payload-path"]
 SITE_NAME = "Customer-focus handbook"
 
@@ -57,10 +90,22 @@ HAZARDS = {
     "newline in a file name": "test:test_hostile.test_file_name_with_a_newline_is_refused",
     "symlinked files and folders in content/": "test:test_diagnostics.test_symlinked_file_and_folder_are_refused",
     "symlinks out of docs_dir": "test:test_hostile.test_symlink_out_of_docs_dir_stops_the_build",
-    "script, iframe, object, event handlers, attr_list in every Markdown field": "entry:payload-behaviour",
-    "markup and quotes in every one-line field (titles, summaries)": "entry:payload-definition",
+    "raw HTML in prose: script, iframe, object, embed, svg, mXSS, handlers, style, form, base/meta/link, comments": "case:raw-html-in-prose",
+    "attribute lists {: …} in prose": "case:attr-lists-in-prose",
+    "headings in prose (ATX, setext, in quotes and list items)": "case:headings-in-prose",
+    "link titles and images (tracking pixels) in prose": "case:link-titles-and-images",
+    "reference definitions hidden in quotes and list items": "case:hidden-reference-definitions",
+    "glossary terms that are not words (stop words, punctuation, inventory look-alikes)": "case:glossary-terms",
+    "lists and quotes nested 300 deep in prose": "case:deep-nesting-in-prose",
+    "markup shown as text in every Markdown field (code, entities, backslashes, look-alikes)": "entry:payload-behaviour",
+    "markup that would start a tag in one-line fields (titles, summaries, locators…)": "case:markup-in-one-line-fields",
+    "entities, quotes, Markdown and template syntax in every one-line field": "entry:payload-definition",
+    "glossary tooltips whose summary is markup": "entry:payload-definition",
+    "every construct prose accepts, through the sanitiser": "entry:kitchen-sink",
     "javascript:, data:, vbscript: and other link forms": "case:unsafe-link-forms",
     "template syntax {{ }} and {% %} in fields": "entry:payload-example",
+    "generated Markdown under engines that sanitise nothing": "test:test_hostile.test_generated_markdown_is_inert_under_bare_python_markdown",
+    "the same pages in a browser, links and tooltips hovered": "test:test_hostile.test_generated_markdown_runs_and_loads_nothing_in_chromium",
     "bracket flood (quadratic Markdown)": "case:bracket-flood",
     "an entry relating to itself": "case:self-relation",
     "an entry linking itself in prose": "entry:self-mention",
@@ -70,6 +115,7 @@ HAZARDS = {
 }
 
 
+@functools.cache
 def _hostile_kb():
     kb, problems = check(HOSTILE)
     assert problems == []
@@ -116,7 +162,8 @@ def test_file_name_with_a_newline_is_refused(tmp_path):
     project = make_project(tmp_path / "p")
     (project / "content" / "sources" / "evil\n.yaml").write_text("title: X\nsummary: Y.\npublisher: Z\nadded: 2026-01-01\n")
     _, problems = check(project)
-    assert [str(p).split(": error: ")[1] for p in problems] == ["bad file name 'evil\n.yaml': ids use lower-case ASCII letters, digits and single hyphens (try 'evil')"]
+    assert [p.message for p in problems] == ["bad file name 'evil\n.yaml': ids use lower-case ASCII letters, digits and single hyphens (try 'evil')"]
+    assert "\n" not in str(problems[0]) and "'evil\\x0a.yaml'" in str(problems[0])  # printed on one line, the newline escaped
 
 
 def test_entry_and_size_caps_stop_loading_with_a_message(tmp_path, monkeypatch):
@@ -167,23 +214,49 @@ def test_no_page_of_the_hostile_build_can_run_or_load_anything(hostile_build):
     for entry_id in PAYLOAD_ENTRIES:
         assert any(entry_id in p.parent.name for p in pages), entry_id
     bodies_checked = set()
-    for html in pages:
-        page = parse(html)
-        where = html.relative_to(site)
+    for page_file in pages:
+        page = parse(page_file)
+        where = page_file.relative_to(site)
         assert unsafe_parts(page, allow_scripts=True) == [], where
         assert script_signature(page) in (theme_scripts, []), where  # a theme page, or a static redirect stub
         article = page.find("article")
         if article is not None:  # redirect stubs have none
             assert body_problems(article) == [], where
-            bodies_checked.add(html.parent.name)
+            bodies_checked.add(page_file.parent.name)
     assert set(PAYLOAD_ENTRIES) <= bodies_checked  # the payload pages' bodies really were checked
 
 
 def test_payload_text_is_shown_not_run(hostile_build):
+    for entry_id in PAYLOAD_ENTRIES:
+        entry = _hostile_kb().entries[entry_id]
+        article = parse(hostile_build.site / entry.kind / entry_id / "index.html").find("article")
+        text = article.get_text()
+        assert LINE_MARK in text, entry_id  # one-line fields: the markup is visible text
+        missing = [shown for shown in SHOWN_AS_TEXT if shown not in text]
+        assert missing == [], f"{entry_id}: not shown as written"
+        codes = [code.get_text() for code in article.select("p code, li code")]
+        assert '<script>alert("script-block")</script>' in codes, entry_id  # the code span is a code element
+        assert any(pre.get_text().startswith('<script>alert("script-block")</script>\n') for pre in article.find_all("pre")), entry_id
     text = parse(hostile_build.site / "behaviours" / "payload-behaviour" / "index.html").find("article").get_text()
-    assert LINE_MARK in text  # one-line fields: the markup is visible text
-    assert "{{ 7*7 }}" in text and "{{ 7 * 7 }}" in text and "{% if true %}yes{% endif %}" in text  # never a template
-    assert "styled link" in text and "A paragraph with attr_list tricks." in text  # only the tricks went
+    assert "{{ 7*7 }}" in text and "{% if true %}T{% endif %}" in text  # never a template, in line fields either
+
+
+def test_glossary_tooltips_hold_the_hostile_summary_as_escaped_text(hostile_build):
+    summary = _hostile_kb().entries["payload-definition"].model.summary
+    assert LINE_MARK in summary
+    tooltips = 0
+    for entry_id in PAYLOAD_ENTRIES:
+        entry = _hostile_kb().entries[entry_id]
+        article = parse(hostile_build.site / entry.kind / entry_id / "index.html").find("article")
+        links = [a for a in article.find_all("a", href=True) if a["href"].rstrip("/").endswith("definitions/payload-definition") and a.get("title")]
+        if entry_id == "payload-definition":
+            assert links == []  # a definition's own page never links its term
+            continue
+        assert [a.get_text() for a in links] == [PAYLOAD_TERM], entry_id  # the first mention only
+        # Material's tooltip inserts the title's DOM value as HTML: it must be the escaped summary, never markup.
+        assert links[0]["title"] == html.escape(summary, quote=True), entry_id
+        tooltips += 1
+    assert tooltips == len(PAYLOAD_ENTRIES) - 1
 
 
 def test_hostile_titles_and_summaries_are_text_in_title_header_meta_and_search(hostile_build):
@@ -208,10 +281,15 @@ def test_yaml_look_alikes_and_bom_stay_plain_text(hostile_build):
     traps = parse(hostile_build.site / "definitions" / "yaml-traps" / "index.html").find("article")
     assert traps.find("h1").get_text().rstrip("¶") == "NO"
     text = traps.get_text()
-    assert _hostile_kb().entries["yaml-traps"].model.term == "2024-01-02"  # the template does not show the term
+    model = _hostile_kb().entries["yaml-traps"].model
+    assert model.term == "null" and model.summary == "1.10"  # YAML 1.1 would read None and 1.1
     assert "1.10" in text  # the summary
     aka = next(p for p in traps.find_all("p") if p.get_text().startswith("Also known as:"))
-    assert aka.get_text().removeprefix("Also known as:").strip().split(", ") == ["yes", "off", "on", "~", "null", "0x1F", "1e3", ".inf", "012", "1_000", "2024-02-30"]
+    assert aka.get_text().removeprefix("Also known as:").strip().split(", ") == ["yes", "True", "FALSE", "0x1F", "0xFF"]
+    assert [c.locator for c in model.sources] == ["~", ".inf", "1_000", "2024-02-30"]
+    sources = traps.find(id="sources").find_next("ol").get_text()
+    assert all(f"({locator})" in sources for locator in ("~", ".inf", "1_000", "2024-02-30")), sources
+    assert model.tags == ["on", "off", "y", "n", "012", "1e3", "2024-02-30", "0x1f", "0o17", "true"]
     bom = parse(hostile_build.site / "sources" / "with-bom" / "index.html")
     assert bom.find("h1").get_text().rstrip("¶") == "Starts with a byte order mark"
 
@@ -264,7 +342,7 @@ def test_every_markdown_and_one_line_field_of_every_kind_carries_the_payloads():
         markdown_fields, line_fields = set(_fields(type(entry.model), is_markdown)), set(_fields(type(entry.model), is_line))
         assert "body" in markdown_fields and "title" in line_fields
         for path in markdown_fields:
-            assert any(p == path and PAYLOAD_MARK in v for p, v in values), f"{entry_id}: {path} lacks the HTML payloads"
+            assert any(p == path and PAYLOAD_MARK in v and PAYLOAD_TERM in v for p, v in values), f"{entry_id}: {path} lacks the payloads"
         for path in line_fields:
             assert any(p == path and LINE_MARK in v for p, v in values), f"{entry_id}: {path} lacks the markup payload"
 
@@ -276,3 +354,157 @@ def test_whole_rejected_corpus_is_checked_in_seconds():
         assert problems, case
     assert time.perf_counter() - started < 10
     assert os.path.getsize(GOLDEN / "diagnostics" / "nesting-bomb" / "content" / "sources" / "notes.yaml") > 100_000
+
+
+# --- what prose keeps and drops: the parser's reading is the one that is written
+
+
+def test_reference_links_are_written_inline_with_the_address_the_parser_judged():
+    text = "A [shadowed][r] reference.\n\n[r]: https://example.org/\n[r]: javascript:alert(7)\n\n[unused]: javascript:alert(8)\n\n[]: javascript:alert(11)"
+    prose = parse_prose(text)
+    written = write_prose(prose, lambda link: "")
+    assert prose.problems == ()  # the first definition wins; an unused one is no link; an empty label is no definition
+    assert written == "A [shadowed](https://example.org/) reference.\n\n&#91;&#93;&#58; javascript&#58;alert(11)"
+
+
+def test_a_lone_closing_tag_in_prose_is_reported_or_shown():
+    """KNOWN BUG (generator/prose.py, _Writer.inline): an inline closing tag is skipped as if its opening
+    tag had been reported; without an opening tag nothing is reported, and the text vanishes from the page."""
+    prose = parse_prose("Close the title with </title> and the list with </ul>.")
+    written = write_prose(prose, lambda link: "")
+    assert prose.problems or "&#60;/title&#62;" in written, f"dropped without a word: {written!r}"
+
+
+# --- the generated Markdown under an engine that sanitises nothing, parsed and in a browser
+
+BARE_EXTENSIONS = ["attr_list", "md_in_html", "abbr", "def_list", "admonition", "tables", "toc"]
+ENGINES = {"bare": [], "extensions": BARE_EXTENSIONS}  # Python-Markdown passes raw HTML and attr_list attributes through
+# Run in every page before its own scripts: dialogs are recorded (through __kbDialog) instead of shown, and a click
+# runs the element's handlers but never follows the link (a javascript: URL would count as one; unsafe_parts reports those).
+RECORD_DIALOGS = """
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = (...args) => { window.__kbDialog(`${name}(${args.map(String).join(", ")})`); return name === "confirm" ? false : null; };
+}
+window.addEventListener("click", event => event.preventDefault(), true);
+"""
+# Every event a reader's pointer or keyboard sends a link or a tooltip: inline handlers run on dispatched events too.
+HOVER_AND_FOCUS = """
+() => {
+  const targets = [...document.querySelectorAll("a, abbr, [title], [tabindex]")];
+  for (const element of targets) {
+    for (const type of ["pointerover", "pointerenter", "mouseover", "mouseenter", "mousemove", "pointerdown", "mouseup"]) {
+      element.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, view: window}));
+    }
+    element.focus();
+    element.dispatchEvent(new FocusEvent("focusin", {bubbles: true}));
+    element.click();  // runs click handlers; RECORD_DIALOGS keeps the page from following the link
+    element.blur();
+  }
+  return targets.length;
+}
+"""
+# A page of known payloads, one per check: proves the browser checks see what they are meant to see.
+CANARY = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>canary</title></head><body>
+<img src="missing.png" onerror="alert('canary-onerror')">
+<a href="#" title="t" onmouseover="window.__pwned = 1">hover me</a>
+<abbr title="t" tabindex="0" onfocus="confirm('canary-focus')">A</abbr>
+<a href="#" onclick="prompt('canary-click')">click me</a>
+<img src="https://canary.example/pixel.gif">
+<script>throw new Error("canary script error")</script>
+</body></html>
+"""
+CANARY_FINDINGS = {"dialogs": 3, "requests off 127.0.0.1": 1, "script errors": 1, "window.__pwned set": 1}
+SCRIPT_MESSAGE = re.compile(r"script|eval|refused to|uncaught|content security policy", re.IGNORECASE)
+BROWSER_SECONDS = 60
+
+
+@pytest.fixture(scope="module")
+def bare_engine_pages(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """`kb build --markdown-only` of the hostile corpus; every page rendered by bare Python-Markdown, without and with extensions."""
+    base = tmp_path_factory.mktemp("bare-engine")
+    project = make_project(base / "project", HOSTILE / "content")
+    result = run_kb("build", "--markdown-only", str(base / "markdown"), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder, pages = base / "html", []
+    for source in sorted((base / "markdown").rglob("*.md")):
+        text = source.read_text(encoding="utf-8")  # front matter included: an engine that does not read it shows it as text
+        for engine, extensions in ENGINES.items():
+            page = folder / source.relative_to(base / "markdown").with_suffix(f".{engine}.html")
+            page.parent.mkdir(parents=True, exist_ok=True)
+            body = markdown.markdown(text, extensions=extensions)
+            page.write_text(f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{page.name}</title></head>\n<body>\n{body}\n</body></html>\n', encoding="utf-8")
+            pages.append(page)
+    return folder, pages
+
+
+def test_generated_markdown_is_inert_under_bare_python_markdown(bare_engine_pages):
+    folder, pages = bare_engine_pages
+    names = {page.relative_to(folder).as_posix() for page in pages}
+    for entry_id in PAYLOAD_ENTRIES:
+        kind = _hostile_kb().entries[entry_id].kind
+        assert {f"{kind}/{entry_id}.bare.html", f"{kind}/{entry_id}.extensions.html"} <= names
+    unsafe = {}
+    for page in pages:
+        problems = unsafe_parts(parse(page))
+        if problems:
+            unsafe[page.relative_to(folder).as_posix()] = problems
+    for entry_id in PAYLOAD_ENTRIES:
+        kind = _hostile_kb().entries[entry_id].kind
+        for engine in ENGINES:
+            text = parse(folder / kind / f"{entry_id}.{engine}.html").get_text()
+            missing = [shown for shown in [LINE_MARK, *SHOWN_AS_TEXT] if shown not in text]
+            assert missing == [], f"{kind}/{entry_id}.{engine}.html does not show these as written"
+    # KNOWN BUG while this fails on <a href=javascript:…> and <a onclick=…>: the front matter (render.front_matter_json)
+    # escapes only < > &, so a title's [x](javascript:…), ![i](//host/p.gif) and {: onclick=… } are live Markdown there.
+    assert unsafe == {}, "generated Markdown that runs or loads something under an engine that sanitises nothing"
+
+
+def _leaves_localhost(url: str) -> bool:
+    """Whether a request would go anywhere but 127.0.0.1 (data: and blob: URLs stay in the page)."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname != "127.0.0.1"
+
+
+@pytest.mark.browser
+def test_generated_markdown_runs_and_loads_nothing_in_chromium(bare_engine_pages):
+    folder, pages = bare_engine_pages
+    (folder / "canary.html").write_text(CANARY, encoding="utf-8")
+    found: dict[str, list[str]] = {"dialogs": [], "requests off 127.0.0.1": [], "script errors": [], "window.__pwned set": []}
+    current = {"page": ""}
+
+    def record(kind: str, what: str) -> None:
+        found[kind].append(f"{current['page']}: {what}")
+
+    def route(route) -> None:
+        if _leaves_localhost(route.request.url):
+            record("requests off 127.0.0.1", route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    started = time.perf_counter()
+    hovered = 0
+    with launched_chromium() as browser, serve(folder) as base_url:
+        page = browser.new_context().new_page()
+        page.set_default_timeout(20_000)
+        page.expose_function("__kbDialog", lambda call: record("dialogs", call))
+        page.add_init_script(RECORD_DIALOGS)
+        page.on("dialog", lambda dialog: (record("dialogs", f"native {dialog.type}: {dialog.message}"), dialog.dismiss()))
+        page.on("pageerror", lambda error: record("script errors", str(error)))
+        page.on("console", lambda message: message.type == "error" and SCRIPT_MESSAGE.search(message.text) and record("script errors", message.text))
+        page.route("**/*", route)
+        for name in ["canary.html", *(p.relative_to(folder).as_posix() for p in pages)]:
+            current["page"] = name
+            page.goto(base_url + name)
+            hovered += page.evaluate(HOVER_AND_FOCUS)
+            for tooltip in page.locator("a[title], abbr[title]").all():  # a real pointer on every tooltip
+                tooltip.hover(force=True)
+            page.wait_for_timeout(20)  # let what the events scheduled run
+            if page.evaluate("typeof window.__pwned") != "undefined":
+                record("window.__pwned set", "a payload ran")
+            if name == "canary.html":  # the checks catch each kind of payload: a page that runs them all
+                assert {kind: len(items) for kind, items in found.items()} == CANARY_FINDINGS, found
+                found = {kind: [] for kind in found}
+    assert hovered > 100  # the pages really hold links: the hostile pages have dozens each
+    assert found == {kind: [] for kind in found}
+    assert time.perf_counter() - started < BROWSER_SECONDS, "the browser check must stay quick"

@@ -1,4 +1,8 @@
-"""The HTML allowlist: payloads are removed, and nothing our Markdown extensions make is lost."""
+"""The HTML allowlist: payloads are removed, and nothing that prose, the templates and our Markdown extensions make is lost.
+
+Prose no longer reaches the sanitiser with raw HTML or attribute lists (they are refused by `kb check`, see the
+golden diagnostic cases): the allowlist is defence in depth, and the kitchen sink holds every construct prose accepts.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import pytest
 import segno
 from bs4 import BeautifulSoup
 
-from conftest import GOLDEN, MKDOCS_ENV, assert_golden
+from conftest import FIXTURES, GOLDEN, MKDOCS_ENV, assert_golden, make_project
 from generator.pipeline import build_pages
+from generator.prose import parse_prose, write_prose
 from generator.sanitize import sanitize_html
 from htmlsafety import body_problems
 from sitecrawl import parse
@@ -67,11 +72,17 @@ def _canonical(html: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def markdown_config(hostile_build, monkeypatch_module):
+def hostile_project(tmp_path_factory):
+    """The hostile corpus laid out as a project (not built: these tests render its pages themselves)."""
+    return make_project(tmp_path_factory.mktemp("kitchen-sink") / "project", FIXTURES / "hostile" / "content")
+
+
+@pytest.fixture(scope="module")
+def markdown_config(hostile_project, monkeypatch_module):
     """The Markdown extensions and their settings exactly as mkdocs.yml enables them."""
     from mkdocs.config import load_config
 
-    return load_config(str(hostile_build.project / "mkdocs.yml"))
+    return load_config(str(hostile_project / "mkdocs.yml"))
 
 
 @pytest.fixture(scope="module")
@@ -82,50 +93,51 @@ def monkeypatch_module():
         yield patch
 
 
-def _kitchen_sink_html(hostile_build, config) -> str:
+def _kitchen_sink_html(project, config) -> str:
     """The kitchen-sink entry page rendered by Python-Markdown with our extensions, before sanitising."""
-    _, pages, _ = build_pages(hostile_build.project)
+    _, pages, _ = build_pages(project)
     page = next(p for p in pages if p.path == "definitions/kitchen-sink.md")
     body = page.markdown.split("---\n", 2)[2]  # drop the front matter
     return markdown.markdown(body, extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
 
 
-def test_kitchen_sink_loses_nothing_to_the_sanitiser(hostile_build, markdown_config):
-    raw = _kitchen_sink_html(hostile_build, markdown_config)
+KITCHEN_SINK = {  # what prose accepts (the entry's body), then what its template adds
+    "paragraph": "p", "emphasis": "p > em", "strong": "p > strong", "strong emphasis": "strong > em",
+    "code span": "p > code", "code block": "pre > code", "hard break": "p > br",
+    "bullet list": "ul > li", "nested bullet list": "ul > li > ul > li", "numbered list": "ol > li",
+    "nested numbered list": "ol > li > ol > li", "loose list item": "li > p + p",
+    "block quote": "blockquote > p", "nested block quote": "blockquote > blockquote > p", "rule": "blockquote + hr",
+    "web link": "a[href^='https://example.org/page']", "mail link": "a[href^=mailto]", "autolink": "a[href='https://example.org/auto']",
+    "entry link": "a[href='yaml-traps.md']:not([title])", "entry link with text": "a[href='../behaviours/cycle-a.md']",
+    "glossary tooltip": "a[href='yaml-traps.md'][title]",
+    "toc permalink": "h1 > a.headerlink", "kind badge": "span.kb-kind", "highlighted block": "div.highlight pre code",
+}
+
+
+def test_kitchen_sink_loses_nothing_to_the_sanitiser(hostile_project, markdown_config):
+    raw = _kitchen_sink_html(hostile_project, markdown_config)
     soup = BeautifulSoup(raw, "html.parser")
-    features = {
-        "toc permalink": "a.headerlink", "tables with alignment": "td[align=center]", "abbr": "abbr[title]",
-        "admonition": "div.admonition.note > p.admonition-title", "details": "details.tip > summary",
-        "open details": "details[open]", "def_list": "dl > dt + dd", "tabs": ".tabbed-set > input[type=radio][name^=__tabbed_]",
-        "tab labels": ".tabbed-labels > label[for^=__tabbed_]", "highlight": ".highlight pre code span.k",
-        "line numbers": ".highlighttable td.linenos", "highlighted line": "span.hll", "code title": ".highlight span.filename",
-        "inline highlight": "code.highlight span.nb", "tooltip link": "a[title][href^=https]", "mailto": "a[href^=mailto]",
-        "anchor link": 'a[href="#tables-and-abbreviations"]', "attr_list class and id": "p.kb-note#custom-id",
-        "QR svg": "svg[viewBox] > g > rect + path[d][transform]", "kbd": "kbd", "sub/sup": "sub + sup",
-    }
-    missing = [name for name, selector in features.items() if soup.select_one(selector) is None]
+    missing = [name for name, selector in KITCHEN_SINK.items() if soup.select_one(selector) is None]
     assert missing == [], "the kitchen sink no longer exercises these"
+    assert body_problems(soup) == []
     assert _canonical(sanitize_html(raw)) == _canonical(raw)
 
 
 def test_kitchen_sink_page_matches_golden_html(hostile_build):
     article = parse(hostile_build.site / "definitions" / "kitchen-sink" / "index.html").find("article")
-    assert article.select_one(".tabbed-set label") is not None and article.select_one(".highlight .k") is not None
+    assert article.select_one("blockquote blockquote") is not None and article.select_one("ol ol") is not None
     article.select_one("a.md-content__button").decompose()  # the edit link depends on KB_EDIT_URI
     assert_golden(GOLDEN / "html" / "kitchen-sink.html", article.prettify())
+
+
+def test_adjacent_lists_of_different_kinds_stay_apart():
+    """KNOWN BUG (generator/prose.py, _Writer.blocks): two lists that CommonMark reads as two (a bullet list, then a
+    numbered one) are written with only a blank line between them, and Python-Markdown joins them into one list."""
+    written = write_prose(parse_prose("- a bullet\n\n1. a number"), lambda link: "")
+    soup = BeautifulSoup(markdown.markdown(written), "html.parser")
+    assert [(element.name, element.get_text(strip=True)) for element in soup.find_all(["ul", "ol"])] == [("ul", "a bullet"), ("ol", "a number")], written
 
 
 def test_qr_code_svg_from_segno_survives_unchanged():
     svg = segno.make("https://example.org/paths/first-steps/").svg_inline(scale=2)
     assert _canonical(sanitize_html(svg)) == _canonical(svg)
-
-
-def test_attr_list_tricks_lose_their_handlers_but_keep_their_text(markdown_config):
-    text = '[read more](https://example.org/){: onclick="alert(1)" href="javascript:alert(2)" style="color:red" .button }\n\nPara.\n{: onmouseover="alert(3)" id="__search" }'
-    raw = markdown.markdown(text, extensions=markdown_config.markdown_extensions, extension_configs=markdown_config.mdx_configs)
-    assert body_problems(BeautifulSoup(raw, "html.parser"))  # Python-Markdown itself lets them through
-    cleaned = BeautifulSoup(sanitize_html(raw), "html.parser")
-    assert body_problems(cleaned) == []
-    link = cleaned.find("a")
-    assert link.get_text() == "read more" and link["class"] == ["button"] and "href" not in link.attrs
-    assert cleaned.find("p", string="Para.") is not None
