@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from .links import KnowledgeBase
 from .prose import Words, escape_text, escape_words
-from .schema import MIN_TERM_LETTERS
+from .schema import MIN_TERM_LETTERS, fold_name
 
+MAX_LINKS_PER_TEXT = 20  # terms linked in one run of text: a paragraph naming thousands of terms stays linear to render
 _TITLE_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&\"'()[]`|\\*_<>{}:"})
 
 
@@ -34,14 +35,14 @@ class Glossary:
     """Every defined term and its other names, compiled into one whole-word pattern."""
 
     def __init__(self, terms: list[GlossaryTerm]) -> None:
-        self.by_name = {_fold(name): term for term in terms for name in term.names}
+        self.by_name = {fold_name(name): term for term in terms for name in term.names}
         names = [name.lower() for term in terms for name in term.names]
         self.pattern = re.compile(rf"(?<![\w-])(?:{_trie_regex(_trie(names))})s?(?![\w-])", re.IGNORECASE) if names else None
 
-    def term_for(self, mention: str) -> GlossaryTerm:
-        """The term a matched mention names (plural 's' allowed)."""
-        folded = _fold(mention)
-        return self.by_name.get(folded) or self.by_name[folded[:-1]]
+    def term_for(self, mention: str) -> GlossaryTerm | None:
+        """The term a matched mention names (plural 's' allowed); None where case-insensitive matching and folding disagree."""
+        folded = fold_name(mention)
+        return self.by_name.get(folded) or self.by_name.get(folded[:-1])
 
 
 def _trie(names: list[str]) -> dict:
@@ -96,10 +97,14 @@ def link_words(piece: Words, glossary: Glossary, seen: set[str], url_for: Callab
         return escape_words(piece)
     out: list[str] = []
     position = 0
+    linked = 0
     for match in glossary.pattern.finditer(piece.text):
         term = glossary.term_for(match.group(0))
-        if term.definition_id in seen:
+        if term is None or term.definition_id in seen:
             continue
+        if linked == MAX_LINKS_PER_TEXT:  # each link is markup the engine re-scans the paragraph for
+            break
+        linked += 1
         seen.add(term.definition_id)
         out.append(escape_text(piece.text[position : match.start()], line_start=piece.line_start and position == 0))
         out.append(f'[{escape_text(match.group(0), line_start=False)}]({url_for(term.definition_id)} "{link_title(term.summary)}")')
@@ -115,8 +120,3 @@ def link_title(text: str) -> str:
     text; each '&' of that escaping, and every character Markdown could read, is then a reference.
     """
     return html.escape(text, quote=True).translate(_TITLE_ESCAPES)
-
-
-def _fold(name: str) -> str:
-    """Compare names case-insensitively with runs of whitespace as one space."""
-    return " ".join(name.casefold().split())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
 from .loader import KINDS
-from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, iter_marked
+from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, fold_name, iter_marked
 
 MENTIONS = "Mentioned in"
 # A did-you-mean compares an id with every id: only the first hundred broken references of a run get
@@ -95,6 +95,7 @@ def link_entries(entries: list[ValidEntry]) -> tuple[KnowledgeBase, list[Diagnos
     aliases = _index_aliases(index, diagnostics)
     relations: list[Relation] = []
     hints = _Hints(MAX_HINTS)
+    _check_glossary_names(index, diagnostics)
     for entry in index.values():
         relations.extend(_declared_relations(entry, index, aliases, diagnostics, hints))
         relations.extend(_prose_mentions(entry, index, aliases, diagnostics, hints))
@@ -127,6 +128,23 @@ def _index_aliases(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) 
             else:
                 aliases[alias] = entry.id
     return aliases
+
+
+def _check_glossary_names(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) -> None:
+    """A term or other name belongs to one definition: a second one would take over its links and its inventory entry."""
+    owners: dict[str, tuple[ValidEntry, tuple]] = {}
+    for entry in sorted(index.values(), key=lambda e: e.raw.path):
+        if entry.kind != "definitions":
+            continue
+        model = entry.model  # a partial model may lack either field: its schema error is reported already
+        names = [(("term",), getattr(model, "term", None)), *((("also_known_as", i), n) for i, n in enumerate(getattr(model, "also_known_as", [])))]
+        for path, name in names:
+            if not isinstance(name, str):
+                continue
+            first = owners.setdefault(fold_name(name), (entry, path))
+            if first[0] is not entry:
+                where = first[0].raw.locate(first[1])
+                diagnostics.append(Diagnostic(entry.raw.locate(path), f"'{name}' is already a name of the definition in {where}: a name belongs to one definition; merge them or choose another name"))
 
 
 def _declared_relations(entry: ValidEntry, index, aliases, diagnostics, hints: _Hints) -> list[Relation]:

@@ -255,7 +255,8 @@ def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | 
     bad = [(match.start(), match.group()) for match in FORBIDDEN_CHARACTERS.finditer(text)]
     for index, ch in bad[:5]:
         line, column = _position(text, index)
-        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({character_name(ch)}): delete it"))
+        fix = "save the file with LF line endings" if ch == "\r" else "delete it"
+        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({character_name(ch)}): {fix}"))
     return None if bad else text
 
 
@@ -264,12 +265,15 @@ def character_name(ch: str) -> str:
     return unicodedata.name(ch, None) or ("control" if unicodedata.category(ch) == "Cc" else "not a character")
 
 
-# Control characters other than tab and newlines, bidi controls, a BOM inside the text, U+FFFE/U+FFFF
+# Control characters other than tab and newlines, Unicode line separators (PyYAML breaks lines there, git
+# does not, so a key could hide on what reviewers see as the title's line), bidi controls, a BOM inside the text, U+FFFE/U+FFFF
 # (PyYAML's reader raises on them) and lone surrogates (they cannot be written back as UTF-8), as one
 # compiled character class: a per-character Python loop cost ~0.4 ms per file (2 s of `kb check` at
 # 5,000 entries). tests/test_performance.py checks it against the rule written out, on every code point.
 FORBIDDEN_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+    # A lone carriage return: PyYAML starts a new line there, git and GitHub do not, so every line after it would be misreported.
+    "|\r(?!\n)"
 )
 
 

@@ -30,14 +30,19 @@ MAX_BRACKETS = 300
 # Blocks inside blocks (a list in a quote in a list...): deeper than this no reader follows, and the
 # parser's own limit (20) would drop what lies below it without a word.
 MAX_DEPTH = 8
+# Python-Markdown rescans a paragraph for each inline construct it finds (a reference like &#58; included):
+# its cost grows with their square per paragraph, so a paragraph may hold this many and stays cheap.
+MAX_MARKUP = 1000
 MAX_PROBLEMS = 5  # per field: the first few say what to fix; the rest repeat them
 WIKI_LINK = re.compile(r"\[\[([^\]|\n]{0,100})(?:\|([^\]\n]{0,300}))?\]\]")  # bounded: each '[[' scans a constant
 # Text characters that some engine reads as syntax or HTML: written as numeric character references.
 # ':' (emoji, def lists), '~ ^ = $ @ !' (extensions an engine may enable) are covered too.
-_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:\u2028\u2029"  # and the Unicode line separators, where some engines start a new line
+_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:\r\u2028\u2029"  # and CR and the Unicode line separators, where some engines start a new line
 _SAFE_FIRST = "/\"'(,;"  # characters that start no block construct in any engine
 _TEXT_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in _SYNTAX})
-_ATTRIBUTE_LIST = re.compile(r"\{\s*(?::|[.#][\w-])")  # {: .class }, { #id }: Python-Markdown's attr_list syntax
+_SPECIAL = re.compile("[" + re.escape(_SYNTAX) + "]")  # each becomes a reference
+_MARKUP = re.compile(r"&#|\*+|<[a-z]|\[")  # in written Markdown: references, emphasis runs, tags, links
+_ATTRIBUTE_LIST = re.compile(r"\{\s*(?::|[.#][\w-]|[\w-]+=)")  # {: .class }, { #id }, { key=value }: Python-Markdown's attr_list syntax
 # Characters kept as they are in a written link address; every other one is percent-encoded.
 _URL_SAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&*+,;=%]")
 
@@ -81,6 +86,7 @@ class Prose(str):
 def parse_prose(text: str) -> Prose:
     """Parse and judge a Markdown field; the result is the text itself, carrying what was found."""
     prose = Prose(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as the parser does: a shortcut must not keep a CR that an engine breaks at
     writer = _Writer()
     for bracket in "[<":
         count = text.count(bracket)
@@ -90,11 +96,39 @@ def parse_prose(text: str) -> Prose:
         prose.pieces, prose.links, prose.problems = (), (), tuple(writer.problems)
         return prose
     plain = _plain_paragraphs(text)
-    lines = plain if plain is not None else writer.blocks(SyntaxTreeNode(_PARSER.parse(text)).children, depth=0)
+    lines = plain if plain is not None else _parsed_lines(text, writer)
+    for line in lines:
+        if _markup_count(line) > MAX_MARKUP:
+            writer.problem(_line_text(line)[:60], f"this paragraph holds more than {MAX_MARKUP} special characters and markup (each is work for the engine, which slows down with their square): split it into shorter paragraphs")
     prose.pieces = tuple(_join(lines))
     prose.links = tuple(piece for piece in prose.pieces if isinstance(piece, WikiLink))
     prose.problems = tuple(writer.problems[:MAX_PROBLEMS])
     return prose
+
+
+def _parsed_lines(text: str, writer: _Writer) -> list[Line]:
+    """Parse, then walk the syntax tree.
+
+    Emphasis has no nesting limit in the parser, and the tree is built recursively: '*' x 500
+    around a word raised RecursionError, so nesting deeper than MAX_DEPTH is a problem found on the
+    tokens, before any tree. The tree's parent links are dropped after the walk: the pipeline pauses
+    the cycle collector while it validates, and every field's tree stayed in memory until the end
+    (some 800 bytes per character of nested lists).
+    """
+    tokens = _PARSER.parse(text)
+    for token in tokens:
+        if token.children and max(child.level for child in token.children) > MAX_DEPTH:
+            writer.problem(token.content.split("\n", 1)[0][:60], f"emphasis and links are nested more than {MAX_DEPTH} deep: remove some of the '*' or '_'")
+            return []
+    tree = SyntaxTreeNode(tokens)
+    try:
+        return writer.blocks(tree.children, depth=0)
+    finally:
+        nodes = [tree]
+        while nodes:
+            node = nodes.pop()
+            node.parent = None
+            nodes.extend(node.children)
 
 
 def write_prose(prose: Prose, link: Callable[[WikiLink], str], words: Callable[[Words], str] | None = None) -> str:
@@ -139,6 +173,8 @@ def link_problem(url: str) -> str | None:
     if scheme.group(1).lower() not in SAFE_SCHEMES:
         return f"link scheme '{scheme.group(1)}:' is not allowed: use http, https or mailto"
     parts = urlsplit(url)
+    if parts.scheme.lower() == "mailto" and "@" not in parts.path:
+        return f"link target '{url}' has no address: write mailto:name@host"
     if parts.scheme.lower() != "mailto" and not parts.hostname:
         return f"link target '{url}' has no host: write https://host/…"
     return None
@@ -319,13 +355,14 @@ def _plain_paragraphs(text: str) -> list[Line] | None:
 
 def _plain_line(line: str, pieces: Line) -> bool:
     """Add one line's words and [[id]] links to pieces; False when a bracket is left over (the parser's case)."""
-    position = 0
+    position, first = 0, len(pieces)
     for match in WIKI_LINK.finditer(line):
         pieces.append(Words(line[position : match.start()], not pieces))
         pieces.append(WikiLink(match.group(1).strip(), (match.group(2) or "").strip() or None))
         position = match.end()
     pieces.append(Words(line[position:], not pieces))
-    return not any("[" in piece.text or "]" in piece.text for piece in pieces if type(piece) is Words)
+    # This line's pieces only: the paragraph's earlier lines were checked already (all of them: quadratic).
+    return not any("[" in piece.text or "]" in piece.text for piece in pieces[first:] if type(piece) is Words)
 
 
 # Anything but words, punctuation of sentences and [[id]] links: syntax characters, a line starting with
@@ -334,29 +371,57 @@ _NOT_PLAIN = re.compile(r"[\\`*_<>&{}]|^(?![A-Za-z\"'(]|\[\[|\d+(?![\d.)])|$)|  
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
+def _markup_count(line: Line) -> int:
+    """How many inline constructs an engine finds in one written line: references, emphasis, code, links."""
+    return sum(len(_MARKUP.findall(piece)) if type(piece) is str else len(_SPECIAL.findall(piece.text)) if type(piece) is Words else 1 for piece in line)
+
+
+def _line_text(line: Line) -> str:
+    """The contributor text of a written line, to point at it."""
+    return "".join(piece.text for piece in line if type(piece) is Words).strip()
+
+
 def _join(lines: list[Line]) -> list[Piece]:
-    """Lines of pieces as one list of pieces, neighbouring strings merged."""
+    """Lines of pieces as one list of pieces, neighbouring strings merged.
+
+    Each run of neighbours is joined once when it ends: adding them one by one copies the growing
+    text again for every piece (quadratic: a paragraph of 100,000 one-word lines took minutes).
+    """
     pieces: list[Piece] = []
+    run: list[str] = []  # the texts making up pieces[-1], while it can still grow
     for index, line in enumerate(lines):
         for piece in (["\n"] if index else []) + line:
-            if type(piece) is str and pieces and type(pieces[-1]) is str:
-                pieces[-1] += piece
-            elif type(piece) is Words and pieces and type(pieces[-1]) is Words and pieces[-1].linkable == piece.linkable:
-                pieces[-1] = Words(pieces[-1].text + piece.text, pieces[-1].line_start, piece.linkable)
+            last = pieces[-1] if pieces else None
+            if type(piece) is str and type(last) is str:
+                run.append(piece)
+            elif type(piece) is Words and type(last) is Words and last.linkable == piece.linkable:
+                run.append(piece.text)
             elif piece != "" and not (type(piece) is Words and not piece.text):
+                _end_run(pieces, run)
                 pieces.append(piece)
+                run = [piece] if type(piece) is str else [piece.text] if type(piece) is Words else []
+    _end_run(pieces, run)
     return pieces
+
+
+def _end_run(pieces: list[Piece], run: list[str]) -> None:
+    """Make the last piece the text of its run of neighbours, joined."""
+    if len(run) > 1:
+        last = pieces[-1]
+        pieces[-1] = "".join(run) if type(last) is str else Words("".join(run), last.line_start, last.linkable)
 
 
 def _pre(code: str) -> str:
     """A code block as an escaped <pre> element: inert as HTML and as Markdown, in any engine.
 
     Leading spaces are references too, so no line reads as indented code, and empty lines hold
-    one, so no engine ends the block early.
+    one, so no engine ends the block early. Line breaks are references (&#10;), so the element is
+    one line of Markdown: inside a list item or a quote, where no engine reads it as an HTML block,
+    no line of code starts a line ('- b' a list, '---' a heading underline).
     """
     lines = [escape_text(line, line_start=False) for line in code.rstrip("\n").split("\n")]
     lines = [re.sub(r"^ +", lambda m: "&#32;" * len(m.group()), line) or "&#32;" for line in lines]
-    return "<pre><code>" + "\n".join(lines) + "</code></pre>"
+    return "<pre><code>" + "&#10;".join(lines) + "</code></pre>"
 
 
 def _block_needle(node: SyntaxTreeNode) -> str:

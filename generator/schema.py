@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import WithJsonSchema
 
 from .errors import Diagnostic, closest, did_you_mean
-from .prose import SAFE_SCHEMES, Prose, parse_prose
+from .prose import SAFE_SCHEMES, Prose, link_problem, parse_prose
 from .loader import FORBIDDEN_CHARACTERS, ID_PATTERN, RawEntry, character_name, check_id
 
 MAX_LINE = 300
@@ -117,12 +117,22 @@ def _name(value: str, min_letters: int, what: str) -> str:
     return value
 
 
+def fold_name(name: str) -> str:
+    """A term or other name as names compare: case-insensitive, runs of whitespace as one space, dotted and dotless i as i."""
+    return " ".join(name.translate(_TURKISH_I).casefold().split())
+
+
+_TURKISH_I = str.maketrans("\u0130\u0131", "ii")  # a case-insensitive regex matches both with 'i'; casefold does not
+
+
 def _url(value: str) -> str:
     """Accept an absolute http, https or mailto URL."""
     value = _single_line(value)
     scheme = _SCHEME.match(value)
     if scheme is None or scheme.group(1).lower() not in SAFE_SCHEMES or value.startswith("<"):
         raise ValueError("must be an http, https or mailto URL")
+    if link_problem(value):
+        raise ValueError(f"must be a full address: {link_problem(value)}")
     unsafe = _URL_UNSAFE.search(value)
     if unsafe:
         raise ValueError(f"must not contain {unsafe.group(0)!r}: percent-encode it (e.g. %20 for a space)")
@@ -249,7 +259,7 @@ class Behaviour(Entry):
     in_practice: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="What it looks like in practice, one item each.")
     why_it_matters: Markdown = Field(description="Why it matters, for the customer and the company.")
     anti_patterns: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="What it looks like when it goes wrong.")
-    discussion_questions: list[Line] = Field(default_factory=list, description="Two max_length=MAX_QUESTIONS, or three questions a trainer can put to a group.")
+    discussion_questions: list[Line] = Field(default_factory=list, max_length=MAX_QUESTIONS, description="Two or three questions a trainer can put to a group.")
 
 
 class Example(Entry):
@@ -301,7 +311,7 @@ class LearningPath(Entry):
     format: Literal["self-study", "workshop"] = Field(description="self-study or workshop.")
     objectives: list[Line] = Field(min_length=1, max_length=MAX_ITEMS, description="What learners can do afterwards.")
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, description="The ordered steps.")
-    discussion_questions: list[Line] = Field(default_factory=list, description="Closing max_length=MAX_QUESTIONS, questions for the whole path.")
+    discussion_questions: list[Line] = Field(default_factory=list, max_length=MAX_QUESTIONS, description="Closing questions for the whole path.")
 
 
 MODELS: dict[str, type[Entry]] = {m.kind: m for m in (Definition, Behaviour, Example, CaseNote, Source, LearningPath)}

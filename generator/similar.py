@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .errors import Diagnostic, SourceLocation
 from .links import KnowledgeBase
-from .schema import ValidEntry
+from .schema import ValidEntry, fold_name
 
 SMALL_WORDS = {"a", "an", "the", "of", "and", "to", "in", "for", "on", "with", "your", "our"}
 MIN_FUZZY_LENGTH = 8  # shorter names differ by one letter on purpose ("car", "cat")
@@ -66,8 +66,14 @@ def near_duplicates(kb: KnowledgeBase) -> list[Diagnostic]:
 
 
 def _same_address(one: ValidEntry, other: ValidEntry) -> bool:
-    """An id or alias used by both is already an error of the link stage: say it once."""
-    return bool({one.id, *one.model.aliases} & {other.id, *other.model.aliases})
+    """An id, alias or glossary name used by both is already an error of the link stage: say it once."""
+    return bool({one.id, *one.model.aliases} & {other.id, *other.model.aliases}) or bool(_glossary_names(one) & _glossary_names(other))
+
+
+def _glossary_names(entry: ValidEntry) -> set[str]:
+    """A definition's term and other names, folded as the glossary compares them."""
+    names = [getattr(entry.model, "term", None), *(getattr(entry.model, "also_known_as", None) or [])]
+    return {fold_name(name) for name in names if isinstance(name, str)}
 
 
 def _better(match: tuple[Name, Name], current: tuple[Name, Name] | None) -> bool:

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import FIXTURES, ROOT, launched_chromium
-from generator.links import WIKI_LINK, KnowledgeBase
+from generator.links import KnowledgeBase
+from generator.prose import WIKI_LINK
 from generator.loader import KINDS
 from generator.pipeline import check
 from generator.render import KIND_TITLES, SHOWN_INLINE

@@ -59,6 +59,9 @@ def link(markdown: str, seen: set[str] | None = None) -> str:
         ("Touch point *first* | then", TOUCH.format("Touch point") + " *first* &#124; then"),
         # words that merely contain a name are left alone
         ("CXO and customers focus", "CXO and customers focus"),
+        # a dotless or dotted i matches as i (the pattern ignores case as Unicode does), never a crash
+        ("Customer focus ı. customer orıentation", FOCUS.format("Customer focus") + " ı. customer orıentation"),
+        ("CUSTOMER ORİENTATION first", FOCUS.format("CUSTOMER ORİENTATION") + " first"),
     ],
 )
 def test_golden_cases(markdown, expected):

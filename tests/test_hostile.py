@@ -96,6 +96,9 @@ HAZARDS = {
     "link titles and images (tracking pixels) in prose": "case:link-titles-and-images",
     "reference definitions hidden in quotes and list items": "case:hidden-reference-definitions",
     "glossary terms that are not words (stop words, punctuation, inventory look-alikes)": "case:glossary-terms",
+    "a definition taking over another's term (links, objects.inv)": "case:glossary-name-taken",
+    "source addresses without a host (raw HTML for Python-Markdown)": "case:url-without-host",
+    "carriage returns that start blocks in an engine; lone CR line endings": "case:carriage-returns",
     "lists and quotes nested 300 deep in prose": "case:deep-nesting-in-prose",
     "markup shown as text in every Markdown field (code, entities, backslashes, look-alikes)": "entry:payload-behaviour",
     "markup that would start a tag in one-line fields (titles, summaries, locators…)": "case:markup-in-one-line-fields",
@@ -147,7 +150,8 @@ def test_rejected_hazard_stops_the_mkdocs_build_before_anything_is_written(case,
     for name, value in MKDOCS_ENV.items():
         monkeypatch.setenv(name, value)
     project = make_project(tmp_path / "p", GOLDEN / "diagnostics" / case / "content")
-    expected = (GOLDEN / "diagnostics-expected" / f"{case}.txt").read_text(encoding="utf-8").splitlines()
+    # The build reports every error; review warnings (near-duplicate names) belong to kb check only.
+    expected = [line for line in (GOLDEN / "diagnostics-expected" / f"{case}.txt").read_text(encoding="utf-8").splitlines() if ": warning: " not in line]
     before = tree_state(tmp_path)
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "out"))
     started = time.perf_counter()

@@ -40,13 +40,13 @@ def test_cached_rebuild_still_reports_problems_of_unchanged_files(tmp_path):
 
 
 def forbidden_character(ch: str) -> bool:
-    """The loader's rule written out: controls but tab and newlines, bidi controls, BOM, non-characters, surrogates."""
+    """The loader's rule written out: controls but tab and newline (and CR before a newline), line separators, bidi controls, BOM, non-characters, surrogates."""
     code = ord(ch)
     return (
-        (code < 32 and ch not in "\t\n\r")
+        (code < 32 and ch not in "\t\n")
         or 0x7F <= code < 0xA0
         or ch in loader.BIDI_CONTROLS
-        or ch in "\ufeff\ufffe\uffff"
+        or ch in "\u2028\u2029\ufeff\ufffe\uffff"
         or 0xD800 <= code <= 0xDFFF
     )
 
