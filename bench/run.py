@@ -258,7 +258,7 @@ def _free_port() -> int:
 
 
 def check_targets(rows: list[dict], edit: dict | None) -> list[dict]:
-    """Each target of issue 8 with the measured figure and whether it is met."""
+    """Each performance target with the measured figure and whether it is met."""
     largest = max(rows, key=lambda r: r["entries"])
     pages = [r["entry_page_kb"] for r in rows]
     spread = (max(pages) - min(pages)) / min(pages)

@@ -1,6 +1,6 @@
 """The hardened YAML loader: content files in, plain data with source positions out.
 
-Contributor files are untrusted (DESIGN.md section 3). Everything is checked on the
+Contributor files are untrusted (ARCHITECTURE.md). Everything is checked on the
 YAML *event* stream, before any Python object is built: strict UTF-8, a size cap,
 no anchors, aliases, tags or duplicate keys, bounded nesting. Every scalar stays a
 string; the schema converts it. Symlinks and unsafe ids are rejected.

@@ -1,7 +1,7 @@
 """The HTML allowlist of generated pages: what our templates and Markdown extensions emit, nothing more.
 
 Python-Markdown passes raw HTML and attr_list attributes through untouched, so every page
-body is cleaned with nh3 before the theme wraps it (DESIGN.md section 3). Anything not
+body is cleaned with nh3 before the theme wraps it (ARCHITECTURE.md, layer 5). Anything not
 listed here is dropped: script, iframe, object, forms, style attributes, on* handlers,
 javascript: and data: URLs. Text that the theme inserts as HTML outside the body (page
 titles, descriptions) is escaped with `escape_text`.

@@ -66,7 +66,7 @@ SHOWN_AS_TEXT = [
 PAYLOAD_ENTRIES = ["payload-source", "payload-definition", "payload-behaviour", "payload-example", "payload-case-note", "payload-path"]
 SITE_NAME = "Customer-focus handbook"
 
-# The hazards of issue 5 and where the corpus holds each: a golden case (rejected), an entry of the
+# The known hazards and where the corpus holds each: a golden case (rejected), an entry of the
 # hostile fixture (accepted, rendered inert) or a test below that makes it at run time.
 HAZARDS = {
     "duplicate keys": "case:duplicate-key",

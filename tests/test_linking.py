@@ -1,4 +1,4 @@
-"""Linking teams (issue 6): a renamed entry, built under a sub-path, served over HTTP and read by real clients.
+"""Linking teams: a renamed entry, built under a sub-path, served over HTTP and read by real clients.
 
 One session build serves every test here: the basic fixture with 'answer-quickly' renamed to
 'reply-quickly' (the file moved, the old id kept as an alias), built with
