@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import adversarial  # noqa: E402
 import synth  # noqa: E402
 from generator.links import link_entries  # noqa: E402
 from generator.loader import load_content  # noqa: E402
@@ -48,8 +49,10 @@ def main() -> int:
         rows = [measure_size(n, Path(tmp) / str(n), args.runs or _default_runs(n, args.quick)) for n in args.sizes]
         serve = EDIT_SIZE in args.sizes and not args.skip_serve
         edit = measure_edit_to_served(Path(tmp) / f"serve-{EDIT_SIZE}", 3 if args.quick else 5) if serve else None
-    results = {"machine": _machine(), "sizes": rows, "edit_to_served": edit, "targets": check_targets(rows, edit)}
+    worst = adversarial.worst_case_report()  # hostile inputs: the constants of the linear cost
+    results = {"machine": _machine(), "sizes": rows, "edit_to_served": edit, "targets": check_targets(rows, edit), "adversarial": worst}
     print(format_table(results), flush=True)
+    print("\nAdversarial inputs (tests/test_budget.py holds them to a budget):\n" + adversarial.format_report(worst), flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.json}", flush=True)
