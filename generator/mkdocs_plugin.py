@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +55,9 @@ class KnowledgeBasePlugin(BasePlugin):
         self.compiled_templates = MemoryBytecodeCache() if command == "serve" else None
         self.built = {} if command == "serve" else None
         self.building = {}
+        self.sources = _SourceNamer()
+        for handler in logging.getLogger("mkdocs").handlers:  # a handler's filter sees its child loggers' records too
+            handler.addFilter(self.sources)
         if dirty:
             # MkDocs warns that a dirty build may leave the navigation stale, and strict mode turns the
             # warning into an abort. Our nav lists only the index pages, which always exist, and every
@@ -86,6 +90,7 @@ class KnowledgeBasePlugin(BasePlugin):
         if self.built is not None and (inputs := _theme_inputs(config)) != self.theme_inputs:
             self.built, self.theme_inputs = {}, inputs  # every page's HTML may differ: rebuild them all
         self.building = {}
+        self.sources.by_page = {page.path: page.source_path for page in pages if page.source_path}
         for page in pages:
             inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
             file = self._generated(config, page.path, page.markdown, inclusion)
@@ -172,6 +177,24 @@ def _theme_inputs(config: MkDocsConfig) -> tuple:
     if config.theme.custom_dir:
         paths += sorted(path for path in Path(config.theme.custom_dir).rglob("*") if path.is_file())
     return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
+
+
+class _SourceNamer(logging.Filter):
+    """Adds the YAML file to any warning or error that names a generated page, so no failure points only at Markdown nobody wrote.
+
+    Whatever `kb check` accepts should build; a message here means a gap in the generator, and the YAML is where to look.
+    """
+
+    by_page: dict[str, str] = {}
+    _PAGE = re.compile(r"[\w.-]+/[\w.-]+\.md")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and self.by_page and not getattr(record, "kb_named", False):
+            record.kb_named = True  # each handler runs the filter: name the sources once
+            sources = {self.by_page[path] for path in self._PAGE.findall(record.getMessage()) if path in self.by_page}
+            if sources:
+                record.msg, record.args = f"{record.getMessage()} (generated from {', '.join(sorted(sources))})", ()
+        return True
 
 
 def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:

@@ -512,3 +512,15 @@ def test_generated_markdown_runs_and_loads_nothing_in_chromium(bare_engine_pages
     assert hovered > 100  # the pages really hold links: the hostile pages have dozens each
     assert found == {kind: [] for kind in found}
     assert time.perf_counter() - started < BROWSER_SECONDS, "the browser check must stay quick"
+
+
+def test_a_build_warning_about_a_generated_page_names_its_yaml(tmp_path):
+    """Whatever kb check accepts should build; if a page still fails, the message leads to the YAML, not to Markdown nobody wrote."""
+    project = make_project(tmp_path / "p")
+    template = project / "site_templates" / "behaviours.md.j2"
+    text = template.read_text(encoding="utf-8").replace("{% block details %}", "{% block details %}\n[a broken link](no-such-page.md)\n")
+    template.write_text(text, encoding="utf-8")
+    result = run_kb("build", cwd=project)
+    assert result.returncode == 1
+    assert "no-such-page.md" in result.stderr + result.stdout
+    assert "(generated from content/behaviours/answer-quickly.yaml)" in result.stderr + result.stdout
