@@ -140,6 +140,14 @@ def write_prose(prose: Prose, link: Callable[[WikiLink], str], words: Callable[[
     return "".join(out)
 
 
+def starts_with_block(markdown: str) -> bool:
+    """Whether written prose starts with a list, quote, code block or rule: after a label it needs a line of its own."""
+    return bool(_BLOCK_START.match(markdown))
+
+
+_BLOCK_START = re.compile(r"-   |\d+\. |>|<pre>|\* \* \*|<!-- -->")
+
+
 def escape_words(piece: Words) -> str:
     """Contributor text as literal Markdown, safe at the start of a line too."""
     return escape_text(piece.text, line_start=piece.line_start)

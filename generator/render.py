@@ -14,7 +14,7 @@ from jinja2.bccache import BytecodeCache, Bucket
 from .glossary import glossary_from, glossary_key, link_title, link_words
 from .inventory import absolute_url, entry_url, relative_path, short_url
 from .links import KnowledgeBase
-from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, write_prose
+from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, starts_with_block, write_prose
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
 from .training import fits_handout, path_stops, practice_matrix, qr_svg
@@ -194,7 +194,7 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_text, json=front_matter_json, prose=_prose, url=_url, safe_url=safe_url)
     env.filters.update(qr=qr_svg, handout_url=_handout_url, tag_url=_tag_url, link_title=link_title)
-    env.tests.update(multiparagraph=lambda text: "\n\n" in text, fits_handout=fits_handout)
+    env.tests.update(multiparagraph=lambda text: "\n\n" in text, fits_handout=fits_handout, block_start=starts_with_block)
     return env
 
 

@@ -141,3 +141,12 @@ def test_preview_re_renders_only_entry_pages_whose_inputs_changed_and_matches_a_
     assert retemplated == _by_path(build_pages(project)[1])
     tagged = [path for path in entry_paths if "Tags: " in edited[path].markdown]
     assert tagged and all("Topics: " in retemplated[path].markdown for path in tagged)
+
+
+def test_prose_that_starts_with_a_block_gets_a_line_of_its_own_after_a_label():
+    from generator.prose import parse_prose, starts_with_block, write_prose
+
+    for text in ("- a\n- b", "1. a", "> quoted", "```\ncode\n```", "---"):
+        assert starts_with_block(write_prose(parse_prose(text), str)), text
+    for text in ("Plain words.", "**Bold** start", "`code` start", "[[x]] start"):
+        assert not starts_with_block(write_prose(parse_prose(text), lambda link: "[x](x.md)")), text
