@@ -9,7 +9,22 @@ from .errors import Diagnostic, SourceLocation, did_you_mean
 from .loader import KINDS
 from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, fold_name, iter_marked
 
-MENTIONS = "Mentioned in"
+# Each relation has a stable key for each end; pages head its lists with these words. Code and templates
+# name relations by key only, so a heading can be reworded without touching them.
+RELATION_HEADINGS = {
+    "sources": "Sources",
+    "cited-by": "Cited by",
+    "related": "Related",
+    "distinguished-from": "Distinguished from",
+    "shows": "Shows",
+    "examples": "Examples",
+    "demonstrates": "Demonstrates",
+    "case-notes": "Case notes",
+    "steps": "Steps",
+    "learning-paths": "Learning paths",
+    "mentions": "Mentions",
+    "mentioned-in": "Mentioned in",
+}
 # A did-you-mean compares an id with every id: only the first hundred broken references of a run get
 # one, so thousands of near-miss references cost a bounded number of comparisons, not ids x references.
 MAX_HINTS = 100
@@ -18,11 +33,11 @@ MAX_PROBLEMS = 5  # broken [[links]] reported per field
 
 @dataclass(frozen=True)
 class Relation:
-    """One typed edge: source entry -> target entry, labelled for both ends."""
+    """One typed edge: source entry -> target entry, with its key at each end."""
 
     source: str
     target: str
-    label: str
+    key: str
     inverse: str
 
 
@@ -39,7 +54,7 @@ class KnowledgeBase:
         self._incoming: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self._by_kind: dict[str, list[ValidEntry]] = {}
         for rel in self.relations:
-            _add_once(self._outgoing[rel.source][rel.label], rel.target)
+            _add_once(self._outgoing[rel.source][rel.key], rel.target)
             _add_once(self._incoming[rel.target][rel.inverse], rel.source)
 
     def by_kind(self, kind: str) -> list[ValidEntry]:
@@ -48,33 +63,33 @@ class KnowledgeBase:
             self._by_kind[kind] = sorted((e for e in self.entries.values() if e.kind == kind), key=lambda e: (e.model.title.casefold(), e.id))
         return list(self._by_kind[kind])
 
-    def outgoing(self, entry_id: str, label: str) -> list[ValidEntry]:
-        """Targets of one labelled relation declared on an entry."""
-        return [self.entries[t] for t in self._outgoing[entry_id].get(label, [])]
+    def outgoing(self, entry_id: str, key: str) -> list[ValidEntry]:
+        """Targets of one relation (by key) declared on an entry."""
+        return [self.entries[t] for t in self._outgoing[entry_id].get(key, [])]
 
     def incoming(self, entry_id: str, inverse: str) -> list[ValidEntry]:
-        """Entries whose relation points at this one, by the relation's inverse label."""
+        """Entries whose relation points at this one, by the relation's inverse key."""
         return [self.entries[s] for s in self._incoming[entry_id].get(inverse, [])]
 
-    def outgoing_labels(self, entry_id: str) -> list[str]:
+    def outgoing_keys(self, entry_id: str) -> list[str]:
         """Labels of the relations an entry declares, in declaration order."""
         return list(self._outgoing[entry_id])
 
-    def incoming_labels(self, entry_id: str) -> list[str]:
-        """Inverse labels of the relations pointing at an entry, in first-seen order."""
+    def incoming_keys(self, entry_id: str) -> list[str]:
+        """Inverse keys of the relations pointing at an entry, in first-seen order."""
         return list(self._incoming[entry_id])
 
     def relation_map(self, entry_id: str) -> tuple:
-        """Every relation at an entry, both ways, as comparable data: (label, ids) pairs out, then in."""
+        """Every relation at an entry, both ways, as comparable data: (key, ids) pairs out, then in."""
         return (
-            tuple((label, tuple(ids)) for label, ids in self._outgoing[entry_id].items()),
-            tuple((label, tuple(ids)) for label, ids in self._incoming[entry_id].items()),
+            tuple((key, tuple(ids)) for key, ids in self._outgoing[entry_id].items()),
+            tuple((key, tuple(ids)) for key, ids in self._incoming[entry_id].items()),
         )
 
     def related(self, entry_id: str) -> list[ValidEntry]:
         """Related entries declared on either side, each once."""
         ids: list[str] = []
-        for other in self._outgoing[entry_id].get("Related", []) + self._incoming[entry_id].get("Related", []):
+        for other in self._outgoing[entry_id].get("related", []) + self._incoming[entry_id].get("related", []):
             _add_once(ids, other)
         return [self.entries[i] for i in ids]
 
@@ -160,7 +175,7 @@ def _declared_relations(entry: ValidEntry, index, aliases, diagnostics, hints: _
         if problem:
             diagnostics.append(Diagnostic(where, f"'{dotted_path(path)}': {problem}"))
         else:
-            found.append(Relation(entry.id, target, ref.label, ref.inverse))
+            found.append(Relation(entry.id, target, ref.key, ref.inverse))
     return found
 
 
@@ -175,7 +190,7 @@ def _prose_mentions(entry: ValidEntry, index, aliases, diagnostics, hints: _Hint
                 reported += 1
                 diagnostics.append(Diagnostic(entry.raw.find_in(path, f"[[{link.target}"), f"link [[{link.target}]]: {problem}"))
             elif not problem and link.target != entry.id:
-                found.append(Relation(entry.id, link.target, "Mentions", MENTIONS))
+                found.append(Relation(entry.id, link.target, "mentions", "mentioned-in"))
     return found
 
 

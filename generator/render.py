@@ -13,7 +13,7 @@ from jinja2.bccache import BytecodeCache, Bucket
 
 from .glossary import glossary_from, glossary_key, link_title, link_words
 from .inventory import absolute_url, entry_url, relative_path, short_url
-from .links import KnowledgeBase
+from .links import RELATION_HEADINGS, KnowledgeBase
 from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, starts_with_block, write_prose
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
@@ -29,8 +29,8 @@ KIND_TITLES = {
     "paths": "Learning paths",
 }
 # Relations an entry template shows in its own way, so the generic lists skip them.
-SHOWN_INLINE = {"Sources", "Steps", "Distinguished from", "Mentions", "Related"}
-SECTION_ORDER = ["Shows", "Demonstrates", "Examples", "Case notes", "Distinguished from", "Learning paths", "Cited by", "Mentioned in", "Related"]
+SHOWN_INLINE = {"sources", "steps", "distinguished-from", "mentions", "related"}
+SECTION_ORDER = ["shows", "demonstrates", "examples", "case-notes", "distinguished-from", "learning-paths", "cited-by", "mentioned-in", "related"]
 SEARCH_BOOST = {"definitions": 2, "behaviours": 1.5}
 # More case notes than this and the practice matrix lists cases per behaviour: a wider grid fits no page or screen.
 MATRIX_MAX_COLUMNS = 30
@@ -160,11 +160,11 @@ def entry_page_path(entry: ValidEntry) -> str:
 
 def relation_sections(kb: KnowledgeBase, entry: ValidEntry) -> list[tuple[str, list[ValidEntry]]]:
     """The relation lists of an entry page: declared, derived, then related, each once."""
-    sections = [(label, kb.outgoing(entry.id, label)) for label in kb.outgoing_labels(entry.id) if label not in SHOWN_INLINE]
-    sections += [(label, kb.incoming(entry.id, label)) for label in kb.incoming_labels(entry.id) if label != "Related"]
+    sections = [(key, kb.outgoing(entry.id, key)) for key in kb.outgoing_keys(entry.id) if key not in SHOWN_INLINE]
+    sections += [(key, kb.incoming(entry.id, key)) for key in kb.incoming_keys(entry.id) if key != "related"]
     related = kb.related(entry.id)
     if related:
-        sections.append(("Related", related))
+        sections.append(("related", related))
     return sorted(sections, key=lambda section: SECTION_ORDER.index(section[0]) if section[0] in SECTION_ORDER else len(SECTION_ORDER))
 
 
@@ -189,7 +189,7 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
         lstrip_blocks=True,
         auto_reload=False,  # one environment per build: skip the three stat() calls per page that check templates for edits
     )
-    env.globals.update(kb=kb, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
+    env.globals.update(kb=kb, relation_headings=RELATION_HEADINGS, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
     # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_text, json=front_matter_json, prose=_prose, url=_url, safe_url=safe_url)

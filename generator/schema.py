@@ -55,8 +55,8 @@ class RefTo:
     """Marks a field as a relation: which kinds it may name and how both ends are labelled."""
 
     targets: tuple[str, ...]
-    label: str
-    inverse: str
+    key: str  # the relation as seen from this entry (links.RELATION_HEADINGS says how a page heads it)
+    inverse: str  # the same relation as seen from the target
     unique: bool = False  # each target at most once in the field (a citation may repeat, with another locator)
 
 
@@ -170,9 +170,9 @@ URL_JSON = WithJsonSchema({"type": "string", "pattern": r"^(?:[Hh][Tt][Tt][Pp][S
 DATE_JSON = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
 MINUTES_JSON = WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 480}, {"type": "string", "pattern": r"^[1-9][0-9]{0,2}$"}]})
 
-def Ref(*targets: str, label: str, inverse: str, unique: bool = True) -> Any:  # noqa: N802 - reads as a type
+def Ref(*targets: str, key: str, inverse: str, unique: bool = True) -> Any:  # noqa: N802 - reads as a type
     """An id that must name an entry of one of the target kinds (any kind when none given)."""
-    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, label, inverse, unique), ID_JSON]
+    return Annotated[str, AfterValidator(_entry_id), RefTo(targets, key, inverse, unique), ID_JSON]
 
 
 class MarkdownText:
@@ -187,7 +187,7 @@ Url = Annotated[str, AfterValidator(_url), URL_JSON]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), DATE_JSON]
 EntryId = Annotated[str, AfterValidator(_entry_id), ID_JSON]
 Tag = Annotated[str, AfterValidator(_entry_id), ID_JSON]
-Citation_Source = Ref("sources", label="Sources", inverse="Cited by", unique=False)
+Citation_Source = Ref("sources", key="sources", inverse="cited-by", unique=False)
 
 
 class KbModel(BaseModel):
@@ -219,7 +219,7 @@ class Entry(KbModel):
     sources: list[Annotated[Citation, BeforeValidator(_citation, json_schema_input_type=Citation_Source | Citation)]] = Field(
         default_factory=list, max_length=MAX_SHORT_LIST, description="Source ids this entry rests on, optionally as {source: id, locator: '…'}."
     )
-    related: list[Ref(label="Related", inverse="Related")] = Field(default_factory=list, max_length=MAX_RELATED, description="Ids of related entries of any kind.")
+    related: list[Ref(key="related", inverse="related")] = Field(default_factory=list, max_length=MAX_RELATED, description="Ids of related entries of any kind.")
     aliases: list[EntryId] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="Former ids of this entry; old links redirect here.")
     added: Date = Field(description="Date the entry was added, YYYY-MM-DD.")
     last_reviewed: Date | None = Field(None, description="Date the entry was last checked against its sources, YYYY-MM-DD.")
@@ -228,7 +228,7 @@ class Entry(KbModel):
 class Distinction(KbModel):
     """How a term differs from a neighbouring term."""
 
-    term: Ref("definitions", label="Distinguished from", inverse="Distinguished from") = Field(description="Id of the neighbouring definition.")
+    term: Ref("definitions", key="distinguished-from", inverse="distinguished-from") = Field(description="Id of the neighbouring definition.")
     difference: Markdown = Field(description="How the two differ, in Markdown.")
 
 
@@ -266,7 +266,7 @@ class Example(Entry):
     """A short illustrative scenario that shows one or more behaviours."""
 
     kind: ClassVar[str] = "examples"
-    shows: list[Ref("behaviours", label="Shows", inverse="Examples")] = Field(min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this example shows.")
+    shows: list[Ref("behaviours", key="shows", inverse="examples")] = Field(min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this example shows.")
     takeaway: Markdown = Field("", description="The lesson in one or two sentences.")
 
 
@@ -277,7 +277,7 @@ class CaseNote(Entry):
     company: Line = Field(description="The company or group of companies.")
     period: Line = Field(description="When, as the source dates it, e.g. 'as described in 2008'.")
     what_they_did: list[Markdown] = Field(min_length=1, max_length=MAX_ITEMS, description="What the source says they did, one item each.")
-    demonstrates: list[Ref("behaviours", label="Demonstrates", inverse="Case notes")] = Field(
+    demonstrates: list[Ref("behaviours", key="demonstrates", inverse="case-notes")] = Field(
         min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this case demonstrates."
     )
     caveats: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="Limits of the claim: the source's date, who says so.")
@@ -296,7 +296,7 @@ class Source(Entry):
 class Step(KbModel):
     """One step of a learning path."""
 
-    entry: Ref(label="Steps", inverse="Learning paths") = Field(description="Id of the entry this step covers.")
+    entry: Ref(key="steps", inverse="learning-paths") = Field(description="Id of the entry this step covers.")
     minutes: Annotated[int, MINUTES_JSON] = Field(ge=1, le=480, description="Minutes the step takes.")
     activity: Line | None = Field(None, description="What the learners do, e.g. 'Read, then discuss in pairs'.")
     notes: Markdown = Field("", description="Trainer notes for this step, in Markdown.")

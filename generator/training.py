@@ -40,7 +40,7 @@ class MatrixRow:
 def path_stops(kb: KnowledgeBase, entry_id: str) -> list[PathStop]:
     """Every step of every learning path that covers an entry, paths A to Z."""
     stops = []
-    for path in sorted(kb.incoming(entry_id, "Learning paths"), key=lambda p: p.model.title.casefold()):
+    for path in sorted(kb.incoming(entry_id, "learning-paths"), key=lambda p: p.model.title.casefold()):
         steps = [kb.entries[step.entry] for step in path.model.steps]
         for index, step in enumerate(steps):
             if step.id == entry_id:
@@ -70,6 +70,6 @@ def practice_matrix(kb: KnowledgeBase) -> tuple[list[ValidEntry], list[MatrixRow
     column = {case.id: number for number, case in enumerate(cases)}
     rows = []
     for behaviour in kb.by_kind("behaviours"):
-        demonstrated_by = tuple(sorted(kb.incoming(behaviour.id, "Case notes"), key=lambda case: column[case.id]))
+        demonstrated_by = tuple(sorted(kb.incoming(behaviour.id, "case-notes"), key=lambda case: column[case.id]))
         rows.append(MatrixRow(behaviour, frozenset(case.id for case in demonstrated_by), demonstrated_by))
     return cases, rows

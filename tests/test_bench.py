@@ -41,5 +41,5 @@ def test_synthetic_base_passes_kb_check_with_every_kind_and_relation(tmp_path):
         per_entry[relation.source] += 1
     non_paths = [count for entry_id, count in per_entry.items() if kb.entries[entry_id].kind != "paths"]
     assert min(non_paths) >= 3 and max(non_paths) <= 5, (min(non_paths), max(non_paths))
-    assert any(r.label == "Mentions" for r in kb.relations)  # [[id]] links in prose
+    assert any(r.key == "mentions" for r in kb.relations)  # [[id]] links in prose
     assert all(entry.model.tags for entry in kb.entries.values())

@@ -21,6 +21,7 @@ from generator.links import KnowledgeBase
 from generator.prose import WIKI_LINK
 from generator.loader import KINDS
 from generator.pipeline import check
+from generator.links import RELATION_HEADINGS
 from generator.render import KIND_TITLES, SHOWN_INLINE
 from generator.schema import ValidEntry
 from siteserver import serve
@@ -235,12 +236,12 @@ def _follow(page: "Page", link, site: ServedSite, target: ValidEntry) -> None:
 
 def test_relation_link_and_its_backlink_land_on_each_other(browse, served):
     kb = served.kb
-    relation = next((r for r in sorted(kb.relations, key=lambda r: (r.source, r.target)) if r.label not in SHOWN_INLINE), None)
+    relation = next((r for r in sorted(kb.relations, key=lambda r: (r.source, r.target)) if r.key not in SHOWN_INLINE), None)
     assert relation is not None, "no entry declares a relation shown as a list"
     source, target = kb.entries[relation.source], kb.entries[relation.target]
     page = browse.open(f"{source.kind}/{source.id}/")
-    _follow(page, _section_link(page, relation.label, target).first, served, target)
-    _follow(page, _section_link(page, relation.inverse, source).first, served, source)
+    _follow(page, _section_link(page, RELATION_HEADINGS[relation.key], target).first, served, target)
+    _follow(page, _section_link(page, RELATION_HEADINGS[relation.inverse], source).first, served, source)
 
 
 def _prose_link(kb: KnowledgeBase) -> tuple[ValidEntry, ValidEntry, str]:

@@ -150,3 +150,17 @@ def test_prose_that_starts_with_a_block_gets_a_line_of_its_own_after_a_label():
         assert starts_with_block(write_prose(parse_prose(text), str)), text
     for text in ("Plain words.", "**Bold** start", "`code` start", "[[x]] start"):
         assert not starts_with_block(write_prose(parse_prose(text), lambda link: "[x](x.md)")), text
+
+
+def test_a_relation_heading_can_be_reworded_without_changing_what_pages_show(monkeypatch):
+    """Code and templates name relations by key: rewording a heading changes the heading, nothing else."""
+    from generator import links
+
+    _, before, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    monkeypatch.setitem(links.RELATION_HEADINGS, "case-notes", "Company cases")
+    monkeypatch.setitem(links.RELATION_HEADINGS, "learning-paths", "Onboarding routes")
+    _, after, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    reworded = {p.path: p.markdown.replace("## Company cases", "## Case notes").replace("## Onboarding routes", "## Learning paths") for p in after}
+    assert reworded == {p.path: p.markdown for p in before}
+    behaviour = next(p.markdown for p in after if p.path == "behaviours/answer-quickly.md")
+    assert "## Company cases" in behaviour and "## Onboarding routes\n\n**[First steps]" in behaviour
