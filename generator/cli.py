@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import IO
 
 from .errors import Diagnostic, KbError, SourceLocation, printable
-from .inventory import DEFAULT_PROJECT, INVENTORY_FILE, inventory_data
+from .addresses import INVENTORY_FILE
+from .inventory import DEFAULT_PROJECT, inventory_data
 from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
 from .loader import KINDS, check_id, slugify
 from .pipeline import build_pages, check, site_files

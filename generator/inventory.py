@@ -1,4 +1,4 @@
-"""The link contract: permanent and short links, redirects from former ids, inventory.json and objects.inv.
+"""Files other tools read: redirects from former ids and short links, inventory.json and objects.inv.
 
 Pure functions from a KnowledgeBase to the bytes of files that are not Markdown pages;
 the MkDocs integration or the CLI writes them. Every link is relative to the file it is
@@ -13,14 +13,12 @@ import zlib
 from dataclasses import dataclass
 
 from . import csp
+from .addresses import absolute_url, entry_url, page_url, relative_path, short_url
 from .links import KnowledgeBase
 from .loader import KINDS
 from .schema import ValidEntry
 
 INVENTORY_SCHEMA_VERSION = 1
-INVENTORY_FILE = "inventory.json"
-SPHINX_INVENTORY_FILE = "objects.inv"
-SHORT_LINK_FOLDER = "go"
 DEFAULT_PROJECT = "Customer-focus handbook"
 
 
@@ -30,38 +28,6 @@ class SiteFile:
 
     path: str
     content: bytes
-
-
-def entry_url(entry: ValidEntry) -> str:
-    """The permanent URL of an entry, relative to the site root: <kind>/<id>/."""
-    return f"{entry.kind}/{entry.id}/"
-
-
-def short_url(entry_id: str) -> str:
-    """The short link of an id, relative to the site root: go/<id>/."""
-    return f"{SHORT_LINK_FOLDER}/{entry_id}/"
-
-
-def page_url(page_path: str) -> str:
-    """The URL of a generated Markdown page relative to the site root (directory URLs)."""
-    stem = page_path.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/"
-
-
-def absolute_url(url: str, site_url: str | None) -> str:
-    """Join a site-relative URL to the site's address, or make it site-absolute when none is set."""
-    return (site_url.rstrip("/") if site_url else "") + "/" + url
-
-
-def relative_path(path: str, start_dir: str) -> str:
-    """posixpath.relpath for the site's own relative paths, without its getcwd() per call (a third of render time)."""
-    target, start = path.split("/"), start_dir.split("/") if start_dir else []
-    common = 0
-    while common < min(len(target) - 1, len(start)) and target[common] == start[common]:
-        common += 1
-    return "/".join([".."] * (len(start) - common) + target[common:])
 
 
 def redirect_files(kb: KnowledgeBase, site_url: str | None) -> list[SiteFile]:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
-from .inventory import INVENTORY_FILE, INVENTORY_SCHEMA_VERSION, SHORT_LINK_FOLDER, SPHINX_INVENTORY_FILE
+from .addresses import FEED_FILE, INVENTORY_FILE, SHORT_LINK_FOLDER, SPHINX_INVENTORY_FILE
+from .inventory import INVENTORY_SCHEMA_VERSION
 from .loader import KINDS
 from .schema import SINGULAR
-from .whatsnew import FEED_FILE
 
 URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}|\\^]+")
 TRAILING_PUNCTUATION = ".,;:!?*_~"

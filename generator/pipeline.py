@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, raise_if_errors
+from .addresses import FEED_FILE, INVENTORY_FILE, SPHINX_INVENTORY_FILE
 from .inventory import (
     DEFAULT_PROJECT,
-    INVENTORY_FILE,
-    SPHINX_INVENTORY_FILE,
     SiteFile,
     inventory_data,
     inventory_json,
@@ -24,7 +23,7 @@ from .links import KnowledgeBase, link_entries
 from .loader import LoadCache, load_content
 from .schema import ValidateCache, validate_entries
 from .similar import near_duplicates
-from .whatsnew import FEED_FILE, atom_feed, recent_changes
+from .whatsnew import atom_feed, recent_changes
 
 if TYPE_CHECKING:  # render is imported where pages are made: kb check never renders, and Jinja and segno cost it 0.05 s
     from .render import Page, RenderCache

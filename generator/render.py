@@ -12,13 +12,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.bccache import BytecodeCache, Bucket
 
 from .glossary import glossary_from, glossary_key, link_title, link_words
-from .inventory import absolute_url, entry_url, relative_path, short_url
+from .addresses import FILES, PAGES, absolute_url, entry_page, entry_url, handout_page, kind_index_page, relative_path, short_url, tag_page
 from .links import RELATION_HEADINGS, KnowledgeBase
 from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, starts_with_block, write_prose
 from .loader import KINDS
 from .schema import SINGULAR, ValidEntry
 from .training import fits_handout, path_stops, practice_matrix, qr_svg
-from .whatsnew import WHATS_NEW_PAGE, by_date, recent_changes
+from .whatsnew import by_date, recent_changes
 
 KIND_TITLES = {
     "definitions": "Definitions",
@@ -66,15 +66,15 @@ def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = N
         settings = (_template_sources(template_dir), site_url, glossary_key(kb))
         if settings != cache.settings:
             cache.settings, cache.entry_pages = settings, {}
-    pages = [_render(env, "home.md.j2", "index.md", kind_titles=KIND_TITLES)]
+    pages = [_render(env, "home.md.j2", PAGES["home"], kind_titles=KIND_TITLES)]
     tags = kb.tags()
-    pages.append(_render(env, "tags.md.j2", "tags.md", tags=tags))
+    pages.append(_render(env, "tags.md.j2", PAGES["tags"], tags=tags))
     for tag, items in tags.items():  # a page per tag: an edit re-renders the pages of its own tags, not one page of everything
-        page = _render(env, "tag.md.j2", tag_page_path(tag), tag=tag, items=items)
+        page = _render(env, "tag.md.j2", tag_page(tag), tag=tag, items=items)
         pages.append(Page(page.path, page.markdown, in_nav=False))
-    pages.append(_render(env, "whats_new.md.j2", WHATS_NEW_PAGE, days=by_date(recent_changes(kb))))
+    pages.append(_render(env, "whats_new.md.j2", PAGES["whats_new"], days=by_date(recent_changes(kb))))
     for kind in KINDS:
-        pages.append(_render(env, "kind_index.md.j2", f"{kind}/index.md", kind=kind, groups=a_to_z(kb.by_kind(kind))))
+        pages.append(_render(env, "kind_index.md.j2", kind_index_page(kind), kind=kind, groups=a_to_z(kb.by_kind(kind))))
     for entry in kb.entries.values():
         pages.append(render_entry(env, kb, entry) if cache is None else _render_entry_cached(env, kb, entry, cache))
     if cache is not None:
@@ -92,29 +92,19 @@ def render_trainer_pages(env: Environment, kb: KnowledgeBase) -> list[Page]:
     cases, rows = practice_matrix(kb)
     per_case = Counter(case_id for row in rows for case_id in row.cases)
     pages = [
-        _render(env, "glossary.md.j2", "glossary.md", definitions=kb.by_kind("definitions")),
-        _render(env, "cards.md.j2", "cards.md", behaviours=kb.by_kind("behaviours")),
-        _render(env, "matrix.md.j2", "matrix.md", cases=cases, rows=rows, per_case=per_case, max_columns=MATRIX_MAX_COLUMNS),
+        _render(env, "glossary.md.j2", PAGES["glossary"], definitions=kb.by_kind("definitions")),
+        _render(env, "cards.md.j2", PAGES["cards"], behaviours=kb.by_kind("behaviours")),
+        _render(env, "matrix.md.j2", PAGES["matrix"], cases=cases, rows=rows, per_case=per_case, max_columns=MATRIX_MAX_COLUMNS),
     ]
     for path in kb.by_kind("paths"):
-        handout = _render(env, "handout.md.j2", handout_page_path(path), entry=path, e=path.model, print_urls=True)
+        handout = _render(env, "handout.md.j2", handout_page(path), entry=path, e=path.model, print_urls=True)
         pages.append(Page(handout.path, handout.markdown, in_nav=False))
     return pages
 
 
-def tag_page_path(tag: str) -> str:
-    """The Markdown path of a tag's page; its URL is /tags/<tag>/ (tags are checked like ids, so never 'index')."""
-    return f"tags/{tag}.md"
-
-
-def handout_page_path(path: ValidEntry) -> str:
-    """The Markdown path of a learning path's printable handout; its URL is /handouts/<id>/."""
-    return f"handouts/{path.id}.md"
-
-
 def render_entry(env: Environment, kb: KnowledgeBase, entry: ValidEntry) -> Page:
     """Render one entry with its kind's template."""
-    path = entry_page_path(entry)
+    path = entry_page(entry)
     page = _render(
         env, f"{entry.kind}.md.j2", path, entry=entry, e=entry.model, sections=relation_sections(kb, entry),
         stops=path_stops(kb, entry.id), glossary_seen={entry.id},  # a definition's own page never links its term
@@ -153,11 +143,6 @@ def _template_sources(template_dir: Path) -> tuple:
     return tuple((path.name, path.read_bytes()) for path in sorted(template_dir.glob("*.j2")))
 
 
-def entry_page_path(entry: ValidEntry) -> str:
-    """The Markdown path of an entry page; its URL is /<kind>/<id>/."""
-    return f"{entry.kind}/{entry.id}.md"
-
-
 def relation_sections(kb: KnowledgeBase, entry: ValidEntry) -> list[tuple[str, list[ValidEntry]]]:
     """The relation lists of an entry page: declared, derived, then related, each once."""
     sections = [(key, kb.outgoing(entry.id, key)) for key in kb.outgoing_keys(entry.id) if key not in SHOWN_INLINE]
@@ -189,7 +174,7 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
         lstrip_blocks=True,
         auto_reload=False,  # one environment per build: skip the three stat() calls per page that check templates for edits
     )
-    env.globals.update(kb=kb, relation_headings=RELATION_HEADINGS, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
+    env.globals.update(kb=kb, pages=PAGES, files=FILES, kind_index_page=kind_index_page, relation_headings=RELATION_HEADINGS, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
     # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_text, json=front_matter_json, prose=_prose, url=_url, safe_url=safe_url)
@@ -231,20 +216,20 @@ _FRONT_MATTER_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in '"\\<>&
 @pass_context
 def _url(context, target: ValidEntry | str) -> str:
     """A relative link from the page being rendered to an entry or to a generated page path."""
-    path = entry_page_path(target) if isinstance(target, ValidEntry) else target
+    path = entry_page(target) if isinstance(target, ValidEntry) else target
     return relative_path(path, posixpath.dirname(context["page_path"]))
 
 
 @pass_context
 def _handout_url(context, path: ValidEntry) -> str:
     """A relative link from the page being rendered to a learning path's handout."""
-    return _url(context, handout_page_path(path))
+    return _url(context, handout_page(path))
 
 
 @pass_context
 def _tag_url(context, tag: str) -> str:
     """A relative link from the page being rendered to a tag's page."""
-    return _url(context, tag_page_path(tag))
+    return _url(context, tag_page(tag))
 
 
 @pass_context

@@ -13,12 +13,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Literal
 
-from .inventory import absolute_url, entry_url, page_url
+from .addresses import FEED_FILE, PAGES, absolute_url, entry_url, page_url
 from .links import KnowledgeBase
 from .schema import SINGULAR, ValidEntry
 
-FEED_FILE = "feed.xml"
-WHATS_NEW_PAGE = "whats-new.md"
 RECENT_LIMIT = 30
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = dt.date(1970, 1, 1)
@@ -60,7 +58,7 @@ def atom_feed(changes: list[Change], *, project: str, site_url: str | None) -> b
     _text(feed, "subtitle", "Entries recently added to or reviewed in the handbook.")
     _text(feed, "id", _urn(project, "feed"))
     _text(feed, "updated", _timestamp(changes[0].date if changes else EPOCH))
-    _link(feed, _href(page_url(WHATS_NEW_PAGE), site_url), rel="alternate", type="text/html")
+    _link(feed, _href(page_url(PAGES["whats_new"]), site_url), rel="alternate", type="text/html")
     _link(feed, _href(FEED_FILE, site_url), rel="self", type="application/atom+xml")
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = project
     for change in changes:
