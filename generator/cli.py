@@ -25,11 +25,11 @@ from .errors import Diagnostic, KbError, SourceLocation, printable
 from .addresses import INVENTORY_FILE
 from .inventory import DEFAULT_PROJECT, inventory_data
 from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
-from .loader import KINDS, check_id, slugify
+from .kinds import kind_names, singular
+from .loader import check_id, slugify
 from .pipeline import build_pages, check, site_files
 from .report import FORMATS, format_report
 from .scaffold import entry_skeleton, resolve_kind
-from .schema import SINGULAR
 from .schema_export import schema_files
 
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.set_defaults(run=_build, prog=build_cmd.prog)
 
     new_cmd = commands.add_parser("new", parents=[common], help="write a new entry's skeleton: kb new behaviour \"Listen before you answer\"")
-    new_cmd.add_argument("kind", help=f"the kind of entry: {', '.join(SINGULAR[k] for k in KINDS)}")
+    new_cmd.add_argument("kind", help=f"the kind of entry: {', '.join(singular(k) for k in kind_names())}")
     new_cmd.add_argument("title", help="the entry's title; its id (the file name) is made from it")
     new_cmd.add_argument("--id", dest="entry_id", help="use this id instead of the one made from the title")
     new_cmd.set_defaults(run=_new, prog=new_cmd.prog)
@@ -168,7 +168,7 @@ def _refuse_taken_id(root: Path, entry_id: str) -> None:
     """Raise when an entry file, a live id or an alias already uses entry_id, in any kind."""
     if not (root / "content").is_dir():
         raise KbError([Diagnostic(SourceLocation("content"), "no content/ folder: run kb new from the project root, or pass --root")])
-    for kind in KINDS:
+    for kind in kind_names():
         rel = f"content/{kind}/{entry_id}.yaml"
         if (root / rel).exists():
             raise KbError([Diagnostic(SourceLocation(rel), f"id '{entry_id}' is taken by this file: choose another title, or pass --id")])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from . import csp
 from .addresses import absolute_url, entry_url, page_url, relative_path, short_url
 from .links import KnowledgeBase
-from .loader import KINDS
+from .kinds import kind_names
 from .schema import ValidEntry
 
 INVENTORY_SCHEMA_VERSION = 1
@@ -39,7 +39,7 @@ def redirect_files(kb: KnowledgeBase, site_url: str | None) -> list[SiteFile]:
     files = [_redirect(short_url(entry.id), entry, site_url) for entry in kb.entries.values()]
     for old, new in sorted(kb.aliases.items()):
         entry = kb.entries[new]
-        files.extend(_redirect(f"{kind}/{old}/", entry, site_url) for kind in KINDS)
+        files.extend(_redirect(f"{kind}/{old}/", entry, site_url) for kind in kind_names())
         files.append(_redirect(short_url(old), entry, site_url))
     return files
 

@@ -14,8 +14,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
 from .addresses import FEED_FILE, INVENTORY_FILE, SHORT_LINK_FOLDER, SPHINX_INVENTORY_FILE
 from .inventory import INVENTORY_SCHEMA_VERSION
-from .loader import KINDS
-from .schema import SINGULAR
+from .kinds import REGISTRY, singular
 
 URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}|\\^]+")
 TRAILING_PUNCTUATION = ".,;:!?*_~"
@@ -90,7 +89,7 @@ def _check_link(url: str, base: str, handbook: Handbook) -> tuple[str, str] | No
     if segments and segments[-1] == "index.html":
         segments.pop()
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    if len(segments) == 2 and (segments[0] == SHORT_LINK_FOLDER or segments[0] in KINDS):
+    if len(segments) == 2 and (segments[0] == SHORT_LINK_FOLDER or segments[0] in REGISTRY):
         return _check_entry_link(url, base, segments[0], segments[1], fragment, handbook)
     key = "/".join(segments) + ("/" if segments and "." not in segments[-1] else "")
     if key in handbook.files:
@@ -110,7 +109,7 @@ def _check_entry_link(url: str, base: str, folder: str, entry_id: str, fragment:
         hint = did_you_mean(entry_id, [*handbook.entries, *handbook.aliases]) or " Search the handbook for the entry's new name."
         return "error", f"broken link {url}: no entry with id '{entry_id}'.{hint}"
     if folder not in (SHORT_LINK_FOLDER, kind):
-        return "error", f"broken link {url}: '{entry_id}' is {_a(SINGULAR[kind])}, not {_a(SINGULAR[folder])}: link to {base}{kind}/{entry_id}/{fragment}"
+        return "error", f"broken link {url}: '{entry_id}' is {_a(singular(kind))}, not {_a(singular(folder))}: link to {base}{kind}/{entry_id}/{fragment}"
     return None
 
 

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
-from .loader import KINDS
-from .schema import SINGULAR, MarkdownText, RefTo, ValidEntry, dotted_path, fold_name, iter_marked
+from .kinds import kind_names, singular
+from .schema import MarkdownText, RefTo, ValidEntry, dotted_path, fold_name, iter_marked
 
 # Each relation has a stable key for each end; pages head its lists with these words. Code and templates
 # name relations by key only, so a heading can be reworded without touching them.
@@ -96,7 +96,7 @@ class KnowledgeBase:
     def tags(self) -> dict[str, list[ValidEntry]]:
         """Every tag with its entries, tags A to Z."""
         found: dict[str, list[ValidEntry]] = defaultdict(list)
-        for kind in KINDS:
+        for kind in kind_names():
             for entry in self.by_kind(kind):
                 for tag in entry.model.tags:
                     found[tag].append(entry)
@@ -216,8 +216,8 @@ def _target_problem(entry: ValidEntry, target: str, kinds: tuple[str, ...], inde
     if target == entry.id and not self_ok:
         return "an entry cannot relate to itself: remove it"
     if kinds and index[target].kind not in kinds:
-        wanted = " or ".join(SINGULAR[k] for k in kinds)
-        return f"'{target}' is a {SINGULAR[index[target].kind]}, but this field names a {wanted}"
+        wanted = " or ".join(singular(k) for k in kinds)
+        return f"'{target}' is a {singular(index[target].kind)}, but this field names a {wanted}"
     return None
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
+from .kinds import REGISTRY, kind_names
 
-KINDS = ("definitions", "behaviours", "examples", "case-notes", "sources", "paths")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 80
 MAX_FILE_BYTES = 256 * 1024
@@ -142,9 +142,9 @@ def _content_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> 
         elif kind_dir.is_symlink():
             diagnostics.append(_error(root, kind_dir.path, "symlinks are not allowed in content/: replace it with a real folder"))
         elif not kind_dir.is_dir():
-            diagnostics.append(_error(root, kind_dir.path, f"files belong in a kind folder: content/<kind>/, one of {', '.join(KINDS)}"))
-        elif kind_dir.name not in KINDS:
-            hint = did_you_mean(kind_dir.name, KINDS) or f" Use one of: {', '.join(KINDS)}."
+            diagnostics.append(_error(root, kind_dir.path, f"files belong in a kind folder: content/<kind>/, one of {', '.join(kind_names())}"))
+        elif kind_dir.name not in REGISTRY:
+            hint = did_you_mean(kind_dir.name, kind_names()) or f" Use one of: {', '.join(kind_names())}."
             diagnostics.append(_error(root, kind_dir.path, f"unknown kind '{kind_dir.name}'.{hint}"))
         else:
             files.extend(_kind_files(root, Path(kind_dir.path), diagnostics))

@@ -26,8 +26,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from .addresses import kind_index_page
 from .csp import with_policy
 from .errors import KbError
+from .kinds import REGISTRY
 from .pipeline import StageCache, build_pages, site_files
 from .render import MemoryBytecodeCache
 from .sanitize import escape_text, sanitize_html
@@ -46,6 +48,7 @@ class KnowledgeBasePlugin(BasePlugin):
     built: dict[str, str | bytes] | None = None  # preview only: each generated file's content in the last good build
     building: dict[str, str | bytes]  # what this build generates, to become `built` if it succeeds
     theme_inputs: tuple = ()  # preview only: mkdocs.yml and the theme overrides as the last build saw them
+    sources: _SourceNamer | None = None  # names the YAML in warnings about generated pages (set up with the command)
     build_started = 0.0  # time.time() when this build began: a preview rebuild verifies only the files it wrote
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -63,6 +66,12 @@ class KnowledgeBasePlugin(BasePlugin):
             # warning into an abort. Our nav lists only the index pages, which always exist, and every
             # generated page whose text changed is rewritten (so rebuilt), hence the warning does not apply.
             logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_build_warning)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Give every kind an A-Z page in the navigation: mkdocs.yml orders them, the kind registry adds any it lacks."""
+        if config.nav is not None:
+            config.nav = nav_with_every_kind(config.nav)
+        return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Note when the build began."""
@@ -90,7 +99,8 @@ class KnowledgeBasePlugin(BasePlugin):
         if self.built is not None and (inputs := _theme_inputs(config)) != self.theme_inputs:
             self.built, self.theme_inputs = {}, inputs  # every page's HTML may differ: rebuild them all
         self.building = {}
-        self.sources.by_page = {page.path: page.source_path for page in pages if page.source_path}
+        if self.sources is not None:
+            self.sources.by_page = {page.path: page.source_path for page in pages if page.source_path}
         for page in pages:
             inclusion = InclusionLevel.NOT_IN_NAV if page.entry_id or not page.in_nav else InclusionLevel.UNDEFINED
             file = self._generated(config, page.path, page.markdown, inclusion)
@@ -177,6 +187,20 @@ def _theme_inputs(config: MkDocsConfig) -> tuple:
     if config.theme.custom_dir:
         paths += sorted(path for path in Path(config.theme.custom_dir).rglob("*") if path.is_file())
     return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
+
+
+def nav_with_every_kind(nav: list) -> list:
+    """The nav with an entry for each kind's A-Z page it lacks, after the last kind page it has."""
+    listed = [index for index, item in enumerate(nav) if isinstance(item, dict) and set(item.values()) & _kind_pages()]
+    present = {page for item in nav if isinstance(item, dict) for page in item.values() if isinstance(page, str)}
+    missing = [{kind.title: kind_index_page(folder)} for folder, kind in REGISTRY.items() if kind_index_page(folder) not in present]
+    at = listed[-1] + 1 if listed else len(nav)
+    return nav[:at] + missing + nav[at:]
+
+
+def _kind_pages() -> set[str]:
+    """The A-Z page of every kind."""
+    return {kind_index_page(folder) for folder in REGISTRY}
 
 
 class _SourceNamer(logging.Filter):

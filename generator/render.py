@@ -15,23 +15,14 @@ from .glossary import glossary_from, glossary_key, link_title, link_words
 from .addresses import FILES, PAGES, absolute_url, entry_page, entry_url, handout_page, kind_index_page, relative_path, short_url, tag_page
 from .links import RELATION_HEADINGS, KnowledgeBase
 from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, starts_with_block, write_prose
-from .loader import KINDS
-from .schema import SINGULAR, ValidEntry
+from .kinds import REGISTRY, kind_names, titles
+from .schema import ValidEntry
 from .training import fits_handout, path_stops, practice_matrix, qr_svg
 from .whatsnew import by_date, recent_changes
 
-KIND_TITLES = {
-    "definitions": "Definitions",
-    "behaviours": "Behaviours",
-    "examples": "Examples",
-    "case-notes": "Case notes",
-    "sources": "Sources",
-    "paths": "Learning paths",
-}
 # Relations an entry template shows in its own way, so the generic lists skip them.
 SHOWN_INLINE = {"sources", "steps", "distinguished-from", "mentions", "related"}
 SECTION_ORDER = ["shows", "demonstrates", "examples", "case-notes", "distinguished-from", "learning-paths", "cited-by", "mentioned-in", "related"]
-SEARCH_BOOST = {"definitions": 2, "behaviours": 1.5}
 # More case notes than this and the practice matrix lists cases per behaviour: a wider grid fits no page or screen.
 MATRIX_MAX_COLUMNS = 30
 
@@ -66,14 +57,14 @@ def render_pages(kb: KnowledgeBase, template_dir: Path, site_url: str | None = N
         settings = (_template_sources(template_dir), site_url, glossary_key(kb))
         if settings != cache.settings:
             cache.settings, cache.entry_pages = settings, {}
-    pages = [_render(env, "home.md.j2", PAGES["home"], kind_titles=KIND_TITLES)]
+    pages = [_render(env, "home.md.j2", PAGES["home"])]
     tags = kb.tags()
     pages.append(_render(env, "tags.md.j2", PAGES["tags"], tags=tags))
     for tag, items in tags.items():  # a page per tag: an edit re-renders the pages of its own tags, not one page of everything
         page = _render(env, "tag.md.j2", tag_page(tag), tag=tag, items=items)
         pages.append(Page(page.path, page.markdown, in_nav=False))
     pages.append(_render(env, "whats_new.md.j2", PAGES["whats_new"], days=by_date(recent_changes(kb))))
-    for kind in KINDS:
+    for kind in kind_names():
         pages.append(_render(env, "kind_index.md.j2", kind_index_page(kind), kind=kind, groups=a_to_z(kb.by_kind(kind))))
     for entry in kb.entries.values():
         pages.append(render_entry(env, kb, entry) if cache is None else _render_entry_cached(env, kb, entry, cache))
@@ -174,7 +165,7 @@ def make_environment(template_dir: Path, kb: KnowledgeBase, site_url: str | None
         lstrip_blocks=True,
         auto_reload=False,  # one environment per build: skip the three stat() calls per page that check templates for edits
     )
-    env.globals.update(kb=kb, pages=PAGES, files=FILES, kind_index_page=kind_index_page, relation_headings=RELATION_HEADINGS, singular=SINGULAR, kind_titles=KIND_TITLES, search_boost=SEARCH_BOOST, glossary=glossary_from(kb), site_url=site_url)
+    env.globals.update(kb=kb, pages=PAGES, files=FILES, kind_index_page=kind_index_page, relation_headings=RELATION_HEADINGS, singular={k: kind.singular for k, kind in REGISTRY.items()}, kind_titles=titles(), search_boost={k: kind.search_boost for k, kind in REGISTRY.items()}, glossary=glossary_from(kb), site_url=site_url)
     # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
     env.globals.update(permalink=lambda entry: absolute_url(entry_url(entry), site_url), short_link=lambda entry: absolute_url(short_url(entry.id), site_url))
     env.filters.update(md=escape_text, json=front_matter_json, prose=_prose, url=_url, safe_url=safe_url)

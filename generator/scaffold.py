@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .errors import did_you_mean
-from .loader import KINDS
-from .schema import MODELS, SINGULAR, Entry, _inner_model
+from .kinds import REGISTRY, kind_names
+from .schema import MODELS, Entry, _inner_model
 from .schema_export import modeline
 
 COMMON_FIRST = ("title", "summary")
@@ -24,10 +24,9 @@ _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
 def kind_names() -> dict[str, str]:
     """Every way a contributor may name a kind (plural, singular, spaced), to the kind."""
     names = {}
-    for kind in KINDS:
-        for name in (kind, kind.removesuffix("s"), SINGULAR[kind], f"{SINGULAR[kind]}s"):
-            names[name.replace(" ", "-")] = kind
-    names.update({"behavior": "behaviours", "behaviors": "behaviours"})
+    for folder, kind in REGISTRY.items():
+        for name in (folder, folder.removesuffix("s"), kind.singular, f"{kind.singular}s", *kind.other_names):
+            names[name.replace(" ", "-")] = folder
     return names
 
 
@@ -37,8 +36,8 @@ def resolve_kind(word: str) -> tuple[str | None, str]:
     key = re.sub(r"[\s_]+", "-", word.strip().lower())
     if key in names:
         return names[key], ""
-    singular = [SINGULAR[k].replace(" ", "-") for k in KINDS]
-    return None, did_you_mean(key, singular + list(KINDS)) or f" Use one of: {', '.join(singular)}."
+    singulars = [kind.singular.replace(" ", "-") for kind in REGISTRY.values()]
+    return None, did_you_mean(key, singulars + list(kind_names())) or f" Use one of: {', '.join(singulars)}."
 
 
 def entry_skeleton(kind: str, title: str, added: dt.date) -> str:
@@ -46,7 +45,7 @@ def entry_skeleton(kind: str, title: str, added: dt.date) -> str:
     model = MODELS[kind]
     lines = [
         modeline(kind),
-        f"# A new {SINGULAR[kind]}: {_first_line(model.__doc__)}",
+        f"# A new {REGISTRY[kind].singular}: {_first_line(model.__doc__)}",
         "# Fill in every empty field marked (required); fill or delete the optional ones. Then run: kb check",
         "# Field guide, style guide and review checklist: CONTRIBUTING.md",
     ]

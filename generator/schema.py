@@ -315,7 +315,6 @@ class LearningPath(Entry):
 
 
 MODELS: dict[str, type[Entry]] = {m.kind: m for m in (Definition, Behaviour, Example, CaseNote, Source, LearningPath)}
-SINGULAR = {"definitions": "definition", "behaviours": "behaviour", "examples": "example", "case-notes": "case note", "sources": "source", "paths": "learning path"}
 
 
 @dataclass

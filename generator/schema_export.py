@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .schema import MODELS, SINGULAR
+from .kinds import singular
+from .schema import MODELS
 
 SCHEMA_FOLDER = "content/.schema"  # a dot-folder: the loader never reads it as entries
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,7 +27,7 @@ def kind_schema(kind: str) -> dict:
     header = {
         "$schema": DIALECT,
         "$comment": "Generated from generator/schema.py by `kb schema`: do not edit by hand.",
-        "title": f"{SINGULAR[kind].capitalize()} entry (content/{kind}/<id>.yaml)",
+        "title": f"{singular(kind).capitalize()} entry (content/{kind}/<id>.yaml)",
     }
     schema.pop("title", None)
     return {**header, **schema}

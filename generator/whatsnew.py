@@ -15,7 +15,8 @@ from typing import Literal
 
 from .addresses import FEED_FILE, PAGES, absolute_url, entry_url, page_url
 from .links import KnowledgeBase
-from .schema import SINGULAR, ValidEntry
+from .kinds import singular
+from .schema import ValidEntry
 
 RECENT_LIMIT = 30
 ATOM = "http://www.w3.org/2005/Atom"
@@ -76,7 +77,7 @@ def _feed_entry(change: Change, project: str, site_url: str | None) -> ET.Elemen
     _text(element, "updated", _timestamp(change.date))
     _text(element, "published", _timestamp(model.added))
     _link(element, _href(entry_url(entry), site_url), rel="alternate", type="text/html")
-    ET.SubElement(element, f"{{{ATOM}}}category", term=entry.kind, label=SINGULAR[entry.kind])
+    ET.SubElement(element, f"{{{ATOM}}}category", term=entry.kind, label=singular(entry.kind))
     _text(element, "summary", model.summary)
     return element
 

@@ -6,7 +6,7 @@ from mkdocs.structure.files import File
 
 from conftest import FIXTURES, ROOT
 from generator.addresses import PAGES, entry_page, entry_url, handout_page, kind_index_page, page_url, tag_page
-from generator.loader import KINDS
+from generator.kinds import kind_names
 from generator.pipeline import build_pages
 
 
@@ -24,7 +24,7 @@ def test_every_generated_page_is_served_where_the_addresses_module_says():
     for path in kb.by_kind("paths"):
         assert _mkdocs_url(handout_page(path)) == f"handouts/{path.id}/"
     assert {_mkdocs_url(tag_page(tag)) for tag in kb.tags()} == {f"tags/{tag}/" for tag in kb.tags()}
-    assert [_mkdocs_url(kind_index_page(kind)) for kind in KINDS] == [f"{kind}/" for kind in KINDS]
+    assert [_mkdocs_url(kind_index_page(kind)) for kind in kind_names()] == [f"{kind}/" for kind in kind_names()]
     assert {name: _mkdocs_url(path) for name, path in PAGES.items()} == {
         "home": "", "tags": "tags/", "whats_new": "whats-new/", "glossary": "glossary/", "cards": "cards/", "matrix": "matrix/",
     }
@@ -32,6 +32,6 @@ def test_every_generated_page_is_served_where_the_addresses_module_says():
 
 def test_every_page_the_build_makes_has_a_named_address():
     kb, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
-    named = set(PAGES.values()) | {kind_index_page(kind) for kind in KINDS} | {tag_page(tag) for tag in kb.tags()}
+    named = set(PAGES.values()) | {kind_index_page(kind) for kind in kind_names()} | {tag_page(tag) for tag in kb.tags()}
     named |= {entry_page(entry) for entry in kb.entries.values()} | {handout_page(path) for path in kb.by_kind("paths")}
     assert {page.path for page in pages} == named

@@ -19,10 +19,11 @@ import pytest
 from conftest import FIXTURES, ROOT, launched_chromium
 from generator.links import KnowledgeBase
 from generator.prose import WIKI_LINK
-from generator.loader import KINDS
+from generator.kinds import kind_names
 from generator.pipeline import check
 from generator.links import RELATION_HEADINGS
-from generator.render import KIND_TITLES, SHOWN_INLINE
+from generator.kinds import titles
+from generator.render import SHOWN_INLINE
 from generator.schema import ValidEntry
 from siteserver import serve
 
@@ -56,12 +57,12 @@ def _nav_pages() -> dict[str, str]:
 
 
 NAV_PAGES = _nav_pages()
-KIND_INDEXES = {f"{kind}/" for kind in KINDS}
+KIND_INDEXES = {f"{kind}/" for kind in kind_names()}
 # If mkdocs.yml's nav changes shape, _nav_pages stops early and the audits below would quietly skip pages.
 assert NAV_PAGES.get("Home") == "" and KIND_INDEXES <= set(NAV_PAGES.values()) and len(NAV_PAGES) >= 10, NAV_PAGES
 # Audited: every nav page except the kind indexes (one template: the largest stands for all), a printable
 # handout, and an entry page of each kind (a kind name stands for it).
-AUDITED_PAGES = (*(title for title, path in NAV_PAGES.items() if path not in KIND_INDEXES), "kind index", "handout", *KINDS)
+AUDITED_PAGES = (*(title for title, path in NAV_PAGES.items() if path not in KIND_INDEXES), "kind index", "handout", *kind_names())
 
 
 @dataclass(frozen=True)
@@ -268,13 +269,13 @@ def test_a_wiki_link_in_prose_lands_on_its_entry(browse, served):
 
 def test_on_a_phone_the_nav_is_reachable_and_no_page_scrolls_sideways(browse, served):
     page = browse.open("", **PHONE)
-    nav_link = page.locator(".md-nav--primary").get_by_role("link", name=KIND_TITLES["behaviours"], exact=True)
+    nav_link = page.locator(".md-nav--primary").get_by_role("link", name=titles()["behaviours"], exact=True)
     expect(nav_link).not_to_be_in_viewport()  # the drawer starts closed
     page.locator("label.md-header__button[for='__drawer']").click()
     expect(nav_link).to_be_in_viewport()
     nav_link.click()
     page.wait_for_url(served.url("behaviours/"))
-    paths = [*NAV_PAGES.values(), *(f"{kind}/{served.first_of_kind(kind).id}/" for kind in KINDS)]
+    paths = [*NAV_PAGES.values(), *(f"{kind}/{served.first_of_kind(kind).id}/" for kind in kind_names())]
     too_wide = []
     for path in paths:
         page.goto(served.url(path))
@@ -306,7 +307,7 @@ def test_the_dark_light_toggle_switches_the_scheme_and_remembers_it(browse, serv
 def test_no_request_leaves_127_0_0_1(browse, served):
     page = browse.open()
     search(page, _plain_query(served.first_of_kind("definitions").model.title))  # starts the search worker
-    for path in ["tags/", *(f"{kind}/" for kind in KINDS), *(f"{k}/{served.first_of_kind(k).id}/" for k in KINDS)]:
+    for path in ["tags/", *(f"{kind}/" for kind in kind_names()), *(f"{k}/{served.first_of_kind(k).id}/" for k in kind_names())]:
         page.goto(served.url(path))
     assert any(url.endswith("/search/search_index.json") for url in browse.requested), "the recorder missed the search worker"
     assert browse.offsite() == []
@@ -327,7 +328,7 @@ def _audited_path(site: ServedSite, which: str) -> str:
     if which in NAV_PAGES:
         return NAV_PAGES[which]
     if which == "kind index":
-        return f"{max(KINDS, key=lambda kind: len(site.kb.by_kind(kind)))}/"
+        return f"{max(kind_names(), key=lambda kind: len(site.kb.by_kind(kind)))}/"
     if which == "handout":
         return _handout_path(site)
     return f"{which}/{site.first_of_kind(which).id}/"

@@ -15,7 +15,7 @@ import yaml
 
 from conftest import FIXTURES, GOLDEN, ROOT, make_project, run_kb
 from generator.errors import Diagnostic, SourceLocation
-from generator.loader import KINDS
+from generator.kinds import kind_names
 from generator.pipeline import check
 from generator.report import github_annotation
 from generator.schema import MODELS, Entry, _inner_model
@@ -90,7 +90,7 @@ def test_kb_new_prints_the_path_and_the_next_step(tmp_path):
     assert f"\nadded: {dt.date.today().isoformat()}\n" in text
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", kind_names())
 def test_kb_new_writes_every_field_with_its_description_and_the_schema_line(new_entries, kind):
     path = _new_file(new_entries, kind)
     lines = path.read_text().splitlines()
@@ -117,7 +117,7 @@ def test_kb_new_writes_every_field_with_its_description_and_the_schema_line(new_
 
 def test_kb_new_file_fails_check_until_the_required_text_is_filled_in(new_entries):
     _, problems = check(new_entries)
-    new_paths = {f"content/{kind}/{_new_file(new_entries, kind).name}" for kind in KINDS}
+    new_paths = {f"content/{kind}/{_new_file(new_entries, kind).name}" for kind in kind_names()}
     errors = [p for p in problems if p.severity == "error"]
     assert {p.location.path for p in errors} == new_paths
     assert all(" is empty: fill it in" in p.message for p in errors), errors
@@ -127,13 +127,13 @@ def test_kb_new_file_fails_check_until_the_required_text_is_filled_in(new_entrie
 
 def test_kb_new_files_pass_kb_check_and_the_json_schema_once_filled_in(new_entries, tmp_path):
     project = make_project(tmp_path / "p", new_entries / "content")
-    for kind in KINDS:
+    for kind in kind_names():
         path = _new_file(project, kind)
         path.write_text(fill_required(path.read_text()))
     result = run_kb("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith(f"checked {7 + len(KINDS)} entries: no errors")
-    for kind in KINDS:
+    assert result.stdout.startswith(f"checked {7 + len(kind_names())} entries: no errors")
+    for kind in kind_names():
         validated = check_jsonschema(project / "content" / ".schema" / f"{kind}.schema.json", _new_file(project, kind))
         assert validated.returncode == 0, validated.stdout + validated.stderr
 
@@ -326,7 +326,7 @@ def _content_files(root: Path, kind: str) -> list[Path]:
     return sorted((root / "content" / kind).glob("*.yaml"))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", kind_names())
 def test_fixture_and_shipped_content_match_the_json_schema(kind):
     files = _content_files(FIXTURES / "basic", kind) + _content_files(ROOT, kind)
     result = check_jsonschema(ROOT / "content" / ".schema" / f"{kind}.schema.json", *files)
@@ -334,7 +334,7 @@ def test_fixture_and_shipped_content_match_the_json_schema(kind):
 
 
 def test_shipped_content_is_covered_by_the_json_schema_test():
-    assert all(_content_files(ROOT, kind) for kind in KINDS), "no shipped content in some kind folder"
+    assert all(_content_files(ROOT, kind) for kind in kind_names()), "no shipped content in some kind folder"
 
 
 @pytest.mark.parametrize(
@@ -361,7 +361,7 @@ def test_json_schema_rejects_what_kb_check_rejects(tmp_path, change, why):
 def test_vscode_maps_every_kind_folder_to_its_schema():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text())
     mapping = settings["yaml.schemas"]
-    for kind in KINDS:
+    for kind in kind_names():
         entry = f"content/{kind}/some-entry.yaml"
         schemas = [schema for schema, pattern in mapping.items() if fnmatch.fnmatch(entry, pattern)]
         assert [(ROOT / s).resolve() for s in schemas] == [(ROOT / "content" / ".schema" / f"{kind}.schema.json").resolve()], kind
