@@ -33,7 +33,7 @@ from generator.errors import KbError  # noqa: E402
 from generator.glossary import _compiled_glossary  # noqa: E402
 from generator.pipeline import build_pages, check  # noqa: E402
 from generator.prose import MAX_BRACKETS, MAX_DEPTH  # noqa: E402
-from generator.schema import MAX_QUESTIONS, MAX_STEPS  # noqa: E402
+from generator.fields import MAX_QUESTIONS, MAX_STEPS  # noqa: E402
 from generator.training import qr_svg  # noqa: E402
 
 MB = 1_000_000

@@ -35,7 +35,7 @@ from generator.links import link_entries  # noqa: E402
 from generator.loader import load_content  # noqa: E402
 from generator.pipeline import build_pages  # noqa: E402
 from generator.render import render_pages  # noqa: E402
-from generator.schema import validate_entries  # noqa: E402
+from generator.validate import validate_entries  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 TARGETS = {"ratio": 1.15, "check_s": 2.0, "entry_page_spread": 0.10, "peak_mb": 500, "edit_to_served_s": 1.5}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .schema import ValidEntry
+    from .validate import ValidEntry
 
 SHORT_LINK_FOLDER = "go"
 INVENTORY_FILE = "inventory.json"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .links import KnowledgeBase
 from .prose import Words, escape_text, escape_words
-from .schema import MIN_TERM_LETTERS, fold_name
+from .fields import MIN_TERM_LETTERS, fold_name
 
 MAX_LINKS_PER_TEXT = 20  # terms linked in one run of text: a paragraph naming thousands of terms stays linear to render
 _TITLE_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&\"'()[]`|\\*_<>{}:"})

@@ -16,7 +16,7 @@ from . import csp
 from .addresses import absolute_url, entry_url, page_url, relative_path, short_url
 from .links import KnowledgeBase
 from .kinds import kind_names
-from .schema import ValidEntry
+from .validate import ValidEntry
 
 INVENTORY_SCHEMA_VERSION = 1
 DEFAULT_PROJECT = "Customer-focus handbook"

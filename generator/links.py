@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
 from .kinds import kind_names, singular
-from .schema import MarkdownText, RefTo, ValidEntry, dotted_path, fold_name, iter_marked
+from .fields import MarkdownText, RefTo, fold_name
+from .introspect import iter_marked
+from .validate import ValidEntry, dotted_path
 
 # Each relation has a stable key for each end; pages head its lists with these words. Code and templates
 # name relations by key only, so a heading can be reworded without touching them.

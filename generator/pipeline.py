@@ -21,7 +21,7 @@ from .inventory import (
 )
 from .links import KnowledgeBase, link_entries
 from .loader import LoadCache, load_content
-from .schema import ValidateCache, validate_entries
+from .validate import ValidateCache, validate_entries
 from .similar import near_duplicates
 from .whatsnew import atom_feed, recent_changes
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 import posixpath
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from .addresses import FILES, PAGES, absolute_url, entry_page, entry_url, handou
 from .links import RELATION_HEADINGS, KnowledgeBase
 from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, starts_with_block, write_prose
 from .kinds import REGISTRY, kind_names, titles
-from .schema import ValidEntry
+from .validate import ValidEntry
 from .training import fits_handout, path_stops, practice_matrix, qr_svg
 from .whatsnew import by_date, recent_changes
 

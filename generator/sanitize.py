@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from .schema import SAFE_SCHEMES
+from .fields import SAFE_SCHEMES
 
 TEXT = {"p", "br", "hr", "blockquote", "div", "span", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "q", "cite", "dfn", "var", "wbr"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -12,7 +12,8 @@ from pydantic.fields import FieldInfo
 
 from .errors import did_you_mean
 from .kinds import REGISTRY, kind_names
-from .schema import MODELS, Entry, _inner_model
+from .introspect import inner_model
+from .schema import Entry, MODELS
 from .schema_export import modeline
 
 COMMON_FIRST = ("title", "summary")
@@ -21,7 +22,7 @@ _PLAIN = re.compile(r"^[A-Za-z][^:#'\"\n]*[^\s:]$")  # safe unquoted: starts wit
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
 
 
-def kind_names() -> dict[str, str]:
+def kind_words() -> dict[str, str]:
     """Every way a contributor may name a kind (plural, singular, spaced), to the kind."""
     names = {}
     for folder, kind in REGISTRY.items():
@@ -32,7 +33,7 @@ def kind_names() -> dict[str, str]:
 
 def resolve_kind(word: str) -> tuple[str | None, str]:
     """The kind a word names, or None with a did-you-mean hint."""
-    names = kind_names()
+    names = kind_words()
     key = re.sub(r"[\s_]+", "-", word.strip().lower())
     if key in names:
         return names[key], ""
@@ -79,7 +80,7 @@ def _field_lines(name: str, field: FieldInfo, value: str | None, indent: str, it
     if value is not None:
         return [comment, f"{key} {value}"]
     is_list = _is_list(field.annotation)
-    nested = _inner_model(field.annotation)
+    nested = inner_model(field.annotation)
     if not field.is_required():
         shape = [f"{indent}# Each item: {_item_shape(nested)}"] if is_list and nested is not None else []
         return [comment, *shape, key + _empty_default(field, is_list)]

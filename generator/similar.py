@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .errors import Diagnostic, SourceLocation
 from .links import KnowledgeBase
-from .schema import ValidEntry, fold_name
+from .fields import fold_name
+from .validate import ValidEntry
 
 SMALL_WORDS = {"a", "an", "the", "of", "and", "to", "in", "for", "on", "with", "your", "our"}
 MIN_FUZZY_LENGTH = 8  # shorter names differ by one letter on purpose ("car", "cat")

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import segno
 
 from .links import KnowledgeBase
-from .schema import MarkdownText, ValidEntry, iter_marked
+from .fields import MarkdownText
+from .introspect import iter_marked
+from .validate import ValidEntry
 
 
 # A handout prints each step's key content; a longer entry prints its summary and address instead,

@@ -16,7 +16,7 @@ from typing import Literal
 from .addresses import FEED_FILE, PAGES, absolute_url, entry_url, page_url
 from .links import KnowledgeBase
 from .kinds import singular
-from .schema import ValidEntry
+from .validate import ValidEntry
 
 RECENT_LIMIT = 30
 ATOM = "http://www.w3.org/2005/Atom"

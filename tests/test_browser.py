@@ -24,7 +24,7 @@ from generator.pipeline import check
 from generator.links import RELATION_HEADINGS
 from generator.kinds import titles
 from generator.render import SHOWN_INLINE
-from generator.schema import ValidEntry
+from generator.validate import ValidEntry
 from siteserver import serve
 
 try:  # imported here so that a missing package skips (or, in CI, fails) the tests instead of their collection

@@ -18,7 +18,8 @@ from generator.errors import Diagnostic, SourceLocation
 from generator.kinds import kind_names
 from generator.pipeline import check
 from generator.report import github_annotation
-from generator.schema import MODELS, Entry, _inner_model
+from generator.introspect import inner_model
+from generator.schema import Entry, MODELS
 from generator.schema_export import schema_files
 from sitecrawl import parse
 
@@ -106,7 +107,7 @@ def test_kb_new_writes_every_field_with_its_description_and_the_schema_line(new_
                 above -= 1
             keys[(len(key.group(1)) > 0, key.group(2))] = "\n".join(lines[above:number])
     model = MODELS[kind]
-    nested = {(True, name): f for f_outer in model.model_fields.values() if (m := _inner_model(f_outer.annotation)) and f_outer.is_required() for name, f in m.model_fields.items()}
+    nested = {(True, name): f for f_outer in model.model_fields.values() if (m := inner_model(f_outer.annotation)) and f_outer.is_required() for name, f in m.model_fields.items()}
     expected = {(False, name): f for name, f in model.model_fields.items()} | nested
     assert set(keys) == set(expected)
     for key, field in expected.items():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
 from conftest import GOLDEN, ROOT, assert_golden, make_project, run_kb
-from generator.loader import MAX_FILE_BYTES, load_content
+from generator.loader import load_content
 from generator.pipeline import check
 
 CASES = sorted(p.name for p in (GOLDEN / "diagnostics").iterdir() if p.is_dir())

@@ -32,7 +32,9 @@ from bs4 import BeautifulSoup
 from pydantic import AfterValidator
 
 from conftest import FIXTURES, GOLDEN, MKDOCS_ENV, launched_chromium, make_project, run_kb, tree_state
-from generator import loader, schema
+from generator import loader
+from generator.fields import MarkdownText, _single_line
+from generator.introspect import inner_model
 from generator.pipeline import check
 from generator.prose import parse_prose, write_prose
 from htmlsafety import body_problems, script_signature, unsafe_parts
@@ -317,7 +319,7 @@ def _fields(model, wanted, prefix=()):
     """Dotted paths of the fields of a model (and its nested models) whose annotation `wanted` accepts."""
     for name, field in model.model_fields.items():
         metadata = list(field.metadata) + [m for arg in get_args(field.annotation) for m in getattr(arg, "__metadata__", ())]
-        nested = schema._inner_model(field.annotation)
+        nested = inner_model(field.annotation)
         if nested is not None:
             yield from _fields(nested, wanted, (*prefix, name))
         elif any(wanted(m) for m in metadata):
@@ -338,8 +340,8 @@ def _flatten(value, prefix=()):
 
 def test_every_markdown_and_one_line_field_of_every_kind_carries_the_payloads():
     kb = _hostile_kb()
-    is_markdown = lambda m: isinstance(m, schema.MarkdownText)  # noqa: E731
-    is_line = lambda m: isinstance(m, AfterValidator) and m.func is schema._single_line  # noqa: E731
+    is_markdown = lambda m: isinstance(m, MarkdownText)  # noqa: E731
+    is_line = lambda m: isinstance(m, AfterValidator) and m.func is _single_line  # noqa: E731
     for entry_id in PAYLOAD_ENTRIES:
         entry = kb.entries[entry_id]
         values = list(_flatten(entry.raw.data))

@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from conftest import FIXTURES, MKDOCS_ENV, make_project
-from generator import kinds, schema
+from generator import fields, kinds, schema
 from generator.cli import main
 from generator.pipeline import build_pages, check
 from generator.schema_export import schema_files
@@ -21,8 +21,8 @@ class Story(schema.Entry):
     """A short story told in training, with its moral."""
 
     kind: ClassVar[str] = "stories"
-    moral: schema.Line = Field(description="What the story teaches, in one line.")
-    shows: list[schema.Ref("behaviours", key="shows", inverse="examples")] = Field(min_length=1, description="Behaviours the story shows.")
+    moral: fields.Line = Field(description="What the story teaches, in one line.")
+    shows: list[fields.Ref("behaviours", key="shows", inverse="examples")] = Field(min_length=1, description="Behaviours the story shows.")
 
 
 def _with_stories(monkeypatch, tmp_path):
