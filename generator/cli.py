@@ -10,32 +10,23 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
-import shutil
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from . import publish
 from .errors import Diagnostic, KbError, SourceLocation, printable
 from .addresses import INVENTORY_FILE
 from .inventory import DEFAULT_PROJECT, inventory_data
 from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
 from .kinds import kind_names, singular
 from .loader import check_id, slugify
-from .pipeline import build_pages, check, site_files
+from .pipeline import build_pages, check
 from .report import FORMATS, format_report
 from .scaffold import entry_skeleton, resolve_kind
 from .schema_export import schema_files
 
-MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-# The project's own folders. A build swaps its output folder in whole, so an output folder that is one
-# of them, lies inside one, or holds the project would delete the sources (`--markdown-only .` did).
-SOURCE_FOLDERS = ("content", "site_templates", "generator", "tests", ".git")
 INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 
 
@@ -203,174 +194,20 @@ def _schema(args) -> int:
 def _build(args) -> int:
     """kb build: the Markdown tree for any engine, or the MkDocs site published atomically."""
     root = args.root.resolve()
+    try:
+        out = publish.output_folder(root, args.markdown_only or args.site_dir or root / "site", "--markdown-only" if args.markdown_only else "--site-dir")
+    except publish.OutputRefused as exc:
+        raise _UsageError(str(exc)) from None
     if args.markdown_only:
-        return _write_markdown(root, _output_folder(root, args.markdown_only, "--markdown-only"))
-    return publish_site(root, _output_folder(root, args.site_dir or root / "site", "--site-dir"))
-
-
-def _output_folder(root: Path, folder: Path, option: str) -> Path:
-    """The resolved output folder, refused when replacing it whole would delete part of the project."""
-    out = folder.resolve()
-    problem = _source_clash(root, out)
-    if problem:
-        raise _UsageError(f"{option} {out}: {problem}, and a build replaces its output folder whole: choose a new folder such as {root / 'out'}, or one outside the project")
-    if out.exists() and not out.is_dir():
-        raise _UsageError(f"{option} {out}: it is a file, and a build would replace it by a folder: name a folder instead")
-    return out
-
-
-def _source_clash(root: Path, out: Path) -> str | None:
-    """Why out is, holds or lies inside the project's sources, or None when replacing it harms none of them."""
-    out_id = _file_id(out)
-    if out_id is not None and out_id in {_file_id(p) for p in (root, *root.parents)}:
-        return "it is the project folder" if out_id == _file_id(root) else f"it holds the whole project ({root})"
-    above = {_file_id(p) for p in (out, *out.parents)}
-    for name in SOURCE_FOLDERS:
-        source = _file_id(root / name)
-        if source is not None and source in above:
-            return f"it is {'' if source == out_id else 'inside '}the project's {name}/ folder"
-    return None
-
-
-def _file_id(path: Path) -> tuple[int, int] | None:
-    """The (device, inode) of an existing path: the same folder whatever symlink or letter case names it."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def _write_markdown(root: Path, out: Path) -> int:
-    """Write every generated page as Markdown under out/ (never outside it), with the redirects and inventories."""
-    site_url = os.environ.get("KB_SITE_URL") or None
-    kb, pages, _ = build_pages(root, site_url=site_url)
-    with _fresh_folder(out) as fresh:  # a new folder each time, so pages of deleted entries never linger
-        for page in pages:
-            _write_inside(fresh, page.path, page.markdown.encode("utf-8"))
-        extras = site_files(kb, pages, site_url=site_url)
-        for extra in extras:
-            _write_inside(fresh, extra.path, extra.content)
-        _swap_into_place(fresh, out)
-    _print(f"wrote {len(pages)} Markdown pages and {len(extras)} other files (redirects, inventories, feed) to {out}")
+        pages, extras = publish.write_markdown(root, out)
+        _print(f"wrote {pages} Markdown pages and {extras} other files (redirects, inventories, feed) to {out}")
+        return 0
+    if not publish.build_site(root, out):
+        kept = "the previous site was left as it was" if out.exists() else "no site was written"
+        _print(f"kb build: the build failed; {kept} ({out})", sys.stderr)
+        return 1
+    _print(f"kb build: site published to {out}")
     return 0
-
-
-def _write_inside(out: Path, relative: str, data: bytes) -> None:
-    """Write one file under out/, refusing a path that would escape it."""
-    target = (out / relative).resolve()
-    if not target.is_relative_to(out):
-        raise RuntimeError(f"generated path escapes the output folder: {relative}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-
-
-def publish_site(root: Path, site_dir: Path) -> int:
-    """Build into a fresh folder beside site_dir and swap it in only when the build succeeded."""
-    with _fresh_folder(site_dir) as fresh:
-        if _run_mkdocs(root, fresh) != 0:
-            kept = "the previous site was left as it was" if site_dir.exists() else "no site was written"
-            _print(f"kb build: the build failed; {kept} ({site_dir})", sys.stderr)
-            return 1
-        _swap_into_place(fresh, site_dir)
-    _print(f"kb build: site published to {site_dir}")
-    return 0
-
-
-@contextmanager
-def _fresh_folder(target: Path) -> Iterator[Path]:
-    """A new empty <target>.new-<pid> to build into; whatever stops the build (error, Ctrl-C) removes it."""
-    _remove_stale_builds(target)
-    fresh = target.with_name(f"{target.name}.new-{os.getpid()}")
-    fresh.mkdir(parents=True)  # never reuse: a symlink or file left under this name stops the build
-    try:
-        yield fresh
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)  # after a successful swap there is nothing left to remove
-
-
-def _remove_stale_builds(target: Path) -> None:
-    """Remove the <target>.new-<pid> and .old-<pid> folders of earlier builds that were killed before cleaning up."""
-    if os.name != "posix" or not target.parent.is_dir():  # os.kill(pid, 0) would end the process on Windows
-        return
-    pattern = re.compile(rf"{re.escape(target.name)}\.(?:new|old)-([1-9][0-9]*)")
-    for item in os.scandir(target.parent):
-        match = pattern.fullmatch(item.name)
-        if match and item.is_dir(follow_symlinks=False) and _left_behind(int(match.group(1))):
-            shutil.rmtree(item.path, ignore_errors=True)
-
-
-def _left_behind(pid: int) -> bool:
-    """Whether the kb that named a folder with pid is gone: no such process, or it is us (an earlier holder of our pid)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except (ProcessLookupError, OverflowError):
-        return True
-    except PermissionError:  # it runs, as another user
-        return False
-    return False
-
-
-def _run_mkdocs(root: Path, site_dir: Path) -> int:
-    """Run `mkdocs build` into site_dir with its output escaped; stop it if kb is interrupted; return its exit status."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
-    # Its own process group: a Ctrl-C at the terminal reaches kb alone, which stops the child before removing
-    # the unfinished folder, instead of the child printing its own KeyboardInterrupt traceback.
-    child = subprocess.Popen(
-        command, cwd=root, env={**os.environ, **MKDOCS_ENV}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0
-    )
-    relays = [_relay(child.stdout, sys.stdout), _relay(child.stderr, sys.stderr)]
-    try:
-        return child.wait()
-    finally:
-        _stop(child)
-        for relay in relays:
-            relay.join()
-
-
-def _relay(source: IO[bytes], stream: IO[str]) -> threading.Thread:
-    """Copy a child's output to one of kb's streams line by line, each escaped like kb's own messages."""
-
-    def copy() -> None:
-        with source:
-            for line in source:
-                try:
-                    stream.write(printable(line.decode("utf-8", "replace").rstrip("\r\n")) + "\n")
-                    stream.flush()
-                except (OSError, ValueError):  # our stream was closed (kb build | head): keep draining, or the child blocks
-                    pass
-
-    thread = threading.Thread(target=copy, daemon=True)
-    thread.start()
-    return thread
-
-
-def _stop(child: subprocess.Popen) -> None:
-    """End a child that is still running (kb was interrupted): politely, then for good."""
-    if child.poll() is not None:
-        return
-    child.terminate()
-    try:
-        child.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
-
-
-def _swap_into_place(fresh: Path, target: Path) -> None:
-    """Replace target by the finished folder fresh; on failure or Ctrl-C the old target is put back."""
-    old = target.with_name(f"{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    try:
-        fresh.rename(target)
-    except BaseException:
-        if old.exists():
-            old.rename(target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _serve(args) -> int:
@@ -380,7 +217,7 @@ def _serve(args) -> int:
         # Rebuild only pages whose generated Markdown changed: the plugin rewrites just those files.
         command.append("--dirty")
     os.chdir(args.root)
-    os.execve(sys.executable, command, {**os.environ, **MKDOCS_ENV})
+    os.execve(sys.executable, command, {**os.environ, **publish.MKDOCS_ENV})
 
 
 def _links_check(args) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MKDOCS_ENV, ROOT, make_project, run_kb, tree_state
-from generator import cli
+from generator import cli, publish
 from generator.errors import printable
 from generator.loader import BIDI_CONTROLS, MAX_FILE_BYTES, load_content
 from generator.pipeline import check
@@ -318,7 +318,7 @@ def test_ctrl_c_during_markdown_build_removes_the_unfinished_folder(tmp_path, mo
     project, out = make_project(tmp_path / "p"), tmp_path / "out"
     assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 0
     before = tree_state(out)
-    write, calls = cli._write_inside, []
+    write, calls = publish._write_inside, []
 
     def interrupted_on_third_file(folder, relative, data):
         calls.append(relative)
@@ -326,7 +326,7 @@ def test_ctrl_c_during_markdown_build_removes_the_unfinished_folder(tmp_path, mo
             raise KeyboardInterrupt
         write(folder, relative, data)
 
-    monkeypatch.setattr(cli, "_write_inside", interrupted_on_third_file)
+    monkeypatch.setattr(publish, "_write_inside", interrupted_on_third_file)
     capsys.readouterr()
     assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 130
     assert capsys.readouterr() == ("", "kb: interrupted\n")
