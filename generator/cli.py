@@ -21,7 +21,7 @@ from .addresses import INVENTORY_FILE
 from .inventory import DEFAULT_PROJECT, inventory_data
 from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
 from .kinds import kind_names, singular
-from .loader import check_id, slugify
+from .ids import check_id, slugify
 from .pipeline import build_pages, check
 from .report import FORMATS, format_report
 from .scaffold import entry_skeleton, resolve_kind

@@ -10,7 +10,7 @@ from typing import Iterable, Literal
 Severity = Literal["error", "warning"]
 
 # What must never reach a terminal or CI log raw from untrusted text: C0 and C1 controls (tab and newline
-# too: one message is one line), DEL, the bidi controls of loader.BIDI_CONTROLS (they reorder what a line
+# too: one message is one line), DEL, the bidi controls of yamlread.BIDI_CONTROLS (they reorder what a line
 # shows), the line and paragraph separators (some log viewers break lines there) and lone surrogates (an
 # undecodable file name; printing one raises UnicodeEncodeError). ESC alone can erase a line and print a
 # fake "no errors" in its place.

@@ -15,7 +15,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator
 from pydantic.json_schema import WithJsonSchema
 
-from .loader import FORBIDDEN_CHARACTERS, ID_PATTERN, character_name, check_id
+from .ids import ID_PATTERN, check_id
+
+from .yamlread import FORBIDDEN_CHARACTERS, character_name
 from .prose import SAFE_SCHEMES, Prose, link_problem, parse_prose
 
 MAX_LINE = 300

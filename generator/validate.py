@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from .errors import Diagnostic, closest, did_you_mean
 from .fields import MarkdownText
 from .introspect import describe, fields_at, iter_marked, model_at
-from .loader import RawEntry
+from .yamlread import RawEntry
 from .schema import MODELS, Entry
 
 

@@ -25,7 +25,8 @@ import pytest
 from conftest import MKDOCS_ENV, ROOT, make_project, run_kb, tree_state
 from generator import cli, publish
 from generator.errors import printable
-from generator.loader import BIDI_CONTROLS, MAX_FILE_BYTES, load_content
+from generator.loader import MAX_FILE_BYTES, load_content
+from generator.yamlread import BIDI_CONTROLS
 from generator.pipeline import check
 from generator.report import as_dict
 

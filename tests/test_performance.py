@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markdown_it.tree import SyntaxTreeNode
 
 from conftest import make_project
-from generator import loader, prose
+from generator import prose, yamlread
 from generator.errors import KbError
 from generator.pipeline import StageCache, build_pages
 
@@ -45,7 +45,7 @@ def forbidden_character(ch: str) -> bool:
     return (
         (code < 32 and ch not in "\t\n")
         or 0x7F <= code < 0xA0
-        or ch in loader.BIDI_CONTROLS
+        or ch in yamlread.BIDI_CONTROLS
         or ch in "\u2028\u2029\ufeff\ufffe\uffff"
         or 0xD800 <= code <= 0xDFFF
     )
@@ -55,7 +55,7 @@ def test_fast_character_scan_forbids_exactly_what_the_rule_forbids():
     disagree = [
         f"U+{code:04X}"
         for code in range(0x110000)
-        if forbidden_character(chr(code)) != bool(loader.FORBIDDEN_CHARACTERS.match(chr(code)))
+        if forbidden_character(chr(code)) != bool(yamlread.FORBIDDEN_CHARACTERS.match(chr(code)))
     ]
     assert disagree == []
 
