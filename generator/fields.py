@@ -18,7 +18,8 @@ from pydantic.json_schema import WithJsonSchema
 from .ids import ID_PATTERN, check_id
 
 from .yamlread import FORBIDDEN_CHARACTERS, character_name
-from .prose import SAFE_SCHEMES, Prose, link_problem, parse_prose
+from .escaping import SAFE_SCHEMES, link_problem
+from .prose import Prose, parse_prose
 
 MAX_LINE = 300
 # List lengths: generous for real entries, and they keep every page, tag folder and redirect a build

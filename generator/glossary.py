@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .links import KnowledgeBase
-from .prose import Words, escape_text, escape_words
+from .escaping import escape_text
+from .prose import Words, escape_words
 from .fields import MIN_TERM_LETTERS, fold_name
 
 MAX_LINKS_PER_TEXT = 20  # terms linked in one run of text: a paragraph naming thousands of terms stays linear to render

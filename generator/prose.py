@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 
-SAFE_SCHEMES = ("http", "https", "mailto")
+from .escaping import SPECIAL, escape_text, link_problem, safe_url
+
 # Python-Markdown and markdown-it alike slow down on floods of unclosed '[' or '<' (markdown-it stays
 # linear, at ~14 s per MB): no prose needs more than this many in one field.
 MAX_BRACKETS = 300
@@ -35,16 +36,8 @@ MAX_DEPTH = 8
 MAX_MARKUP = 1000
 MAX_PROBLEMS = 5  # per field: the first few say what to fix; the rest repeat them
 WIKI_LINK = re.compile(r"\[\[([^\]|\n]{0,100})(?:\|([^\]\n]{0,300}))?\]\]")  # bounded: each '[[' scans a constant
-# Text characters that some engine reads as syntax or HTML: written as numeric character references.
-# ':' (emoji, def lists), '~ ^ = $ @ !' (extensions an engine may enable) are covered too.
-_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:\r\u2028\u2029"  # and CR and the Unicode line separators, where some engines start a new line
-_SAFE_FIRST = "/\"'(,;"  # characters that start no block construct in any engine
-_TEXT_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in _SYNTAX})
-_SPECIAL = re.compile("[" + re.escape(_SYNTAX) + "]")  # each becomes a reference
 _MARKUP = re.compile(r"&#|\*+|<[a-z]|\[")  # in written Markdown: references, emphasis runs, tags, links
 _ATTRIBUTE_LIST = re.compile(r"\{\s*(?::|[.#][\w-]|[\w-]+=)")  # {: .class }, { #id }, { key=value }: Python-Markdown's attr_list syntax
-# Characters kept as they are in a written link address; every other one is percent-encoded.
-_URL_SAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&*+,;=%]")
 
 
 @dataclass(frozen=True)
@@ -151,41 +144,6 @@ _BLOCK_START = re.compile(r"-   |\d+\. |>|<pre>|\* \* \*|<!-- -->")
 def escape_words(piece: Words) -> str:
     """Contributor text as literal Markdown, safe at the start of a line too."""
     return escape_text(piece.text, line_start=piece.line_start)
-
-
-def escape_text(text: str, *, line_start: bool = True) -> str:
-    """Make contributor text literal in Markdown and in HTML, for any engine.
-
-    At the start of a line, a first character other than a letter could start a list, a quote,
-    a heading or an extension's block ('1.', '-', '>', '!!!', '===', ':'): it becomes a reference too.
-    """
-    escaped = text.translate(_TEXT_ESCAPES)
-    first = escaped[:1]
-    if line_start and first and (first.isdigit() or first.isascii() and not first.isalpha() and first not in _SAFE_FIRST) and not escaped.startswith("&#"):
-        return f"&#{ord(first)};{escaped[1:]}"
-    return escaped
-
-
-def safe_url(url: str) -> str:
-    """A checked link address with every character that could end it or start syntax percent-encoded."""
-    return _URL_SAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
-
-
-def link_problem(url: str) -> str | None:
-    """Why a link address is refused, or None for an http(s) address with a host or a mailto address."""
-    if not url or url.startswith("#"):
-        return f"link target '{url}' points into the page: link another entry with [[id]], pages elsewhere with https://…"
-    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
-    if scheme is None:
-        return f"link target '{url}' is not a full URL: link entries with [[id]], pages elsewhere with https://…"
-    if scheme.group(1).lower() not in SAFE_SCHEMES:
-        return f"link scheme '{scheme.group(1)}:' is not allowed: use http, https or mailto"
-    parts = urlsplit(url)
-    if parts.scheme.lower() == "mailto" and "@" not in parts.path:
-        return f"link target '{url}' has no address: write mailto:name@host"
-    if parts.scheme.lower() != "mailto" and not parts.hostname:
-        return f"link target '{url}' has no host: write https://host/…"
-    return None
 
 
 def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
@@ -381,7 +339,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def _markup_count(line: Line) -> int:
     """How many inline constructs an engine finds in one written line: references, emphasis, code, links."""
-    return sum(len(_MARKUP.findall(piece)) if type(piece) is str else len(_SPECIAL.findall(piece.text)) if type(piece) is Words else 1 for piece in line)
+    return sum(len(_MARKUP.findall(piece)) if type(piece) is str else len(SPECIAL.findall(piece.text)) if type(piece) is Words else 1 for piece in line)
 
 
 def _line_text(line: Line) -> str:

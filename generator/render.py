@@ -13,7 +13,8 @@ from jinja2.bccache import BytecodeCache, Bucket
 from .glossary import glossary_from, glossary_key, link_title, link_words
 from .addresses import FILES, PAGES, absolute_url, entry_page, entry_url, handout_page, kind_index_page, relative_path, short_url, tag_page
 from .links import RELATION_HEADINGS, KnowledgeBase
-from .prose import Prose, WikiLink, escape_text, parse_prose, safe_url, starts_with_block, write_prose
+from .escaping import escape_text, safe_url
+from .prose import Prose, WikiLink, parse_prose, starts_with_block, write_prose
 from .kinds import REGISTRY, kind_names, titles
 from .validate import ValidEntry
 from .training import fits_handout, path_stops, practice_matrix, qr_svg

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from jinja2.filters import do_indent
 
 from conftest import make_project
-from generator import prose
+from generator import escaping
 from generator.pipeline import check
 from generator.prose import MAX_BRACKETS, MAX_DEPTH, MAX_PROBLEMS, WikiLink, parse_prose, write_prose
 
@@ -179,7 +179,7 @@ def _structure(context: str, engine: str) -> list[str]:
 @given(one_line, st.sampled_from([True, False]))
 def test_one_line_fields_keep_the_template_structure_and_add_nothing(text, line_start):
     # The `md` filter escapes as at a line's start; line_start=False (link labels) only ever follows other text.
-    escaped = prose.escape_text(text, line_start=line_start)
+    escaped = escaping.escape_text(text, line_start=line_start)
     for context in LINE_CONTEXTS:
         if not line_start and context in ("- {}", "1. {}"):
             continue

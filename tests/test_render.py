@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, GOLDEN, ROOT, assert_golden, make_project, run_kb
 from generator.pipeline import StageCache, build_pages
-from generator.prose import escape_text
+from generator.escaping import escape_text
 
 
 def test_generated_markdown_matches_golden_pages():
