@@ -9,10 +9,12 @@ scripts insert as HTML: with content.tooltips, a `title` attribute (links, abbre
 header) and the text of a truncated `.md-ellipsis` label (which becomes a title) go through
 innerHTML; so do the titles, texts and tags of search_index.json.
 
-Parsing is Python's streaming html.parser: linear in the bytes read. Where that parser and a
-browser's disagree (comments like <!-->, CDATA sections, `</script foo>`, markup in a <style>
-inside <svg>), the disagreement itself is reported, so nothing a browser would see hides in
-text the parser skipped.
+HTML pages are parsed as a browser parses them, by lexbor (pagecheck.py): the elements and
+attributes checked are the ones a browser builds. XML and SVG documents, feeds and the search
+index's fragments go through Python's streaming html.parser (linear in the bytes read); where
+that parser and a browser disagree (comments like <!-->, CDATA sections, `</script foo>`, markup
+in a <style> inside <svg>), the disagreement itself is reported, so nothing a browser would see
+hides in text the parser skipped.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote
 
 from . import csp
@@ -45,8 +47,6 @@ WATCHED_ATTRIBUTES = SCRIPT_URL_ATTRIBUTES | {"style", "title"}
 NAVIGATION_ELEMENTS = {"a", "area"}  # their href is a link the reader follows, not a load
 # <link rel> values that load nothing: a canonical or alternate address may be absolute.
 NON_LOADING_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help", "bookmark", "me", "external", "nofollow", "noopener", "noreferrer", "tag"}
-# `</div>` does not close a div across these (HTML's element scope), nor inside raw-text elements a browser reads as text.
-DIV_BARRIERS = {"table", "td", "th", "caption", "template", "object", "applet", "marquee", "svg", "math", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes", "select"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 XML_SUFFIXES = {".xml", ".svg", ".rss", ".atom", ".xsl", ".xslt"}
 CODE_SUFFIXES = {".js", ".mjs", ".map"}
@@ -70,6 +70,8 @@ _SOURCE_MAP = re.compile(r"[#@]\s*sourceMappingURL\s*=\s*(\S+)")
 _MARKUP_START = re.compile(r"<[a-z/!?]", re.I)
 _SCRIPT_END_OR_ESCAPE = re.compile(r"</script|<!--", re.I)
 _RAW_TEXT_END = re.compile(r"</(script|style)[\t\n\f\r />]", re.I)  # what ends a script or style in a browser
+# Tags without attributes of elements no rule concerns: text of which only these are markup is harmless.
+_PLAIN_TAG = re.compile(r"</?(?:p|li|ul|ol|code|pre|em|strong|b|i|s|u|br|hr|h[1-6]|table|thead|tbody|tr|th|td|blockquote|dl|dt|dd|kbd|mark|sub|sup|del|ins|small|span|div)>")
 _TEMPLATE_HOLE = re.compile(r"\{\{.*?\}\}", re.S)
 _TEMPLATE_SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.I | re.S)
 _REFRESH_URL = re.compile(r"\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)", re.I | re.S)  # "5; url=x", "0,x", "0;URL='x'"
@@ -79,7 +81,7 @@ MAX_SHOWN = 60  # characters of an offending value shown in a problem
 def verify_site(
     site_dir: Path, theme_dirs: Iterable[str | Path] = (), *, base_path: str = "/", changed_since: float | None = None, preview: bool = False
 ) -> list[str]:
-    """Every problem of a built site, one line each: '<relative file>: <what> (line N)'.
+    """Every problem of a built site, one line each: '<relative file>: <what>', with ' (line N)' outside HTML pages.
 
     theme_dirs: the theme's template folders. When given, an inline script must be one the
     templates can emit; without them, any inline script outside the page body is accepted.
@@ -89,8 +91,9 @@ def verify_site(
     """
     site = Site(site_dir, theme_dirs, base_path=base_path, preview=preview)
     problems = []
-    for path in sorted(_published_files(site_dir, changed_since)):
-        problems += site.verify_file(path)
+    for rel, path in sorted(_published_files(site_dir, changed_since), key=lambda file: file[0].split("/")):  # as paths sort
+        with open(path, "rb") as file:
+            problems += site.verify_bytes(rel, file.read())
     return problems
 
 
@@ -100,6 +103,33 @@ class Site:
     def __init__(self, folder: Path, theme_dirs: Iterable[str | Path] = (), *, base_path: str = "/", preview: bool = False):
         self.folder, self.theme, self.preview = folder, theme_script_patterns(theme_dirs), preview
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self._inline_scripts: dict[str, tuple[bool, str]] = {}  # pages repeat the theme's few inline scripts: each is matched once
+        self._script_urls: dict[str, str | None] = {}  # a script's src as a path in the site, None when it is not one
+        self._files: dict[str, bool] = {}
+
+    def inline_script(self, text: str) -> tuple[bool, str]:
+        """Whether an inline script is one the theme's templates can emit (any, when the theme is not known), and its hash."""
+        if text not in self._inline_scripts:
+            theirs = self.theme is None or any(pattern.fullmatch(text) for pattern in self.theme)
+            self._inline_scripts[text] = (theirs, csp.script_hash(text))
+        return self._inline_scripts[text]
+
+    def script_file_problem(self, folder: str, src: str) -> str | None:
+        """What is wrong with an external script of a page in a folder of the site: it must be a file of this site.
+
+        MkDocs' 404.html names them from the site root (base_path).
+        """
+        if src not in self._script_urls:
+            url = unquote(plain_url(src).split("#")[0].split("?")[0]).replace("\\", "/")  # as a browser resolves it
+            inside = not leaves_site(src) and url and (not url.startswith("/") or url.startswith(self.base_path))
+            self._script_urls[src] = url if inside else None
+        url = self._script_urls[src]
+        if url is None:
+            return f"<script src={_show(src)}> is not a URL inside the site"
+        target = posixpath.normpath(url[len(self.base_path) :] if url.startswith("/") else posixpath.join(folder, url))
+        if target not in self._files:
+            self._files[target] = not (target.startswith(("../", "/")) or target in ("..", ".")) and (self.folder / target).is_file()
+        return None if self._files[target] else f"<script src={_show(src)}> is not a file of the site"
 
     def verify_file(self, path: Path) -> list[str]:
         """The problems of one published file."""
@@ -107,7 +137,8 @@ class Site:
 
     def verify_bytes(self, rel: str, data: bytes) -> list[str]:
         """The problems of a file's content published at rel, by what its name says it is (a .gz file by what it holds)."""
-        suffixes = [s.lower() for s in PurePosixPath(rel).suffixes]
+        name = rel.rpartition("/")[2]  # the suffixes as PurePosixPath(rel).suffixes, lower-cased
+        suffixes = [] if name.endswith(".") else ["." + s.lower() for s in name.lstrip(".").split(".")[1:]]
         if suffixes[-1:] == [".gz"]:
             return _verify_text(self, rel, suffixes[-2] if len(suffixes) > 1 else "", gzip.decompress(data))
         return _verify_text(self, rel, suffixes[-1] if suffixes else "", data)
@@ -117,11 +148,14 @@ def _verify_text(site: Site, rel: str, suffix: str, data: bytes) -> list[str]:
     """Dispatch on the file type: pages, XML, JSON, CSS and scripts; anything else is not rendered."""
     if suffix in SKIPPED_SUFFIXES:
         return []
-    text = data.decode("utf-8", errors="replace")
     if suffix in HTML_SUFFIXES:
-        return _check_markup(site, rel, text, page=True)
+        # Imported here, not above: pagecheck builds on this module's rules.
+        from .pagecheck import page_problems
+
+        return page_problems(site, rel, data)
+    text = data.decode("utf-8", errors="replace")
     if suffix in XML_SUFFIXES:
-        return _check_markup(site, rel, text, page=False)
+        return _check_markup(rel, text)
     if suffix == ".json":
         return _check_json(rel, text)
     if suffix == ".css":
@@ -131,13 +165,19 @@ def _verify_text(site: Site, rel: str, suffix: str, data: bytes) -> list[str]:
     return []
 
 
-def _published_files(site_dir: Path, changed_since: float | None) -> Iterable[Path]:
-    """Every file under the site folder, or those modified since a time (a symlink counts as its target, as served)."""
-    for folder, _, names in os.walk(site_dir):
+def _published_files(site_dir: Path, changed_since: float | None) -> Iterable[tuple[str, str]]:
+    """Every file under the site folder as (its path in the site, its path), or those modified since a time.
+
+    A symlink counts as its target, as served. Plain strings: pathlib's objects cost more than reading most files.
+    """
+    root = os.fspath(site_dir)
+    for folder, _, names in os.walk(root):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
         for name in names:
-            path = Path(folder, name)
-            if changed_since is None or path.stat().st_mtime >= changed_since:
-                yield path
+            path = os.path.join(folder, name)
+            if changed_since is None or os.stat(path).st_mtime >= changed_since:
+                yield prefix + name, path
 
 
 # --- URLs -----------------------------------------------------------------------------------------
@@ -195,6 +235,44 @@ def _css_unescape(match: re.Match) -> str:
     return match.group(2)
 
 
+@functools.lru_cache(maxsize=65_536)  # pages repeat their theme's URLs
+def url_problems(tag: str, name: str, value: str) -> tuple[str, ...]:
+    """One URL-valued attribute: never a script URL; a load never from another host."""
+    problems = []
+    for url in _srcset_urls(value) if name in ("srcset", "values", "ping", "archive") else [value]:
+        if is_script_url(url):
+            problems.append(f"<{tag} {name}={_show(url)}> script URL")
+        elif leaves_site(url) and _is_load(tag, name):
+            problems.append(f"<{tag} {name}={_show(url)}> loads from another host")
+    return tuple(problems)
+
+
+def _is_load(tag: str, name: str) -> bool:
+    """Whether an attribute makes the browser fetch (or submit to) its URL rather than offer a link."""
+    if name in LOAD_ATTRIBUTES:
+        return True
+    if name in ("href", "xlink:href"):  # an SVG <image>, <use> or <feImage> loads its href; <link> is checked by rel
+        return tag not in NAVIGATION_ELEMENTS and tag != "link"
+    return False
+
+
+def refresh_problem(http_equiv: str, content: str) -> str | None:
+    """A <meta http-equiv=refresh> that sends the reader off the site."""
+    if http_equiv.strip().lower() != "refresh":
+        return None
+    target = _REFRESH_URL.match(content).group(1).strip().strip("'\"")
+    return f"<meta http-equiv=refresh> to {_show(target)}, off the site" if leaves_site(target) or is_script_url(target) else None
+
+
+@functools.lru_cache(maxsize=4096)  # every page has the theme's few <link>s
+def link_problem(href: str, rel: str) -> str | None:
+    """A <link> that loads from another host: any rel but those that load nothing (canonical, alternate…)."""
+    if not href or not leaves_site(href):
+        return None
+    rels = set(rel.lower().split())
+    return f"<link rel={_show(rel)}> loads {_show(href)} from another host" if not rels or not rels <= NON_LOADING_RELS else None
+
+
 def _source_map_problems(rel: str, text: str) -> list[str]:
     """A source map that developer tools would fetch from another host."""
     return [f"{rel}: source map from another host: {_show(url)}" for url in _SOURCE_MAP.findall(text[-4096:]) if leaves_site(url)]
@@ -230,12 +308,12 @@ def _templates(folder: Path) -> Iterable[Path]:
         yield from (Path(parent, name) for name in names if name.endswith(".html"))
 
 
-# --- markup ---------------------------------------------------------------------------------------
+# --- markup: XML and SVG documents, feeds and the search index's fragments ---------------------------
 
 
-def _check_markup(site: Site, rel: str, text: str, *, page: bool) -> list[str]:
-    """Parse an HTML page (page=True) or an XML/SVG document and report its problems."""
-    checker = _MarkupChecker(site, rel, page=page)
+def _check_markup(rel: str, text: str) -> list[str]:
+    """Parse an XML or SVG document and report its problems (HTML pages: pagecheck.py)."""
+    checker = _MarkupChecker()
     checker.feed(text)
     checker.close()
     return [f"{rel}: {problem}" for problem in checker.finish()]
@@ -244,7 +322,9 @@ def _check_markup(site: Site, rel: str, text: str, *, page: bool) -> list[str]:
 @functools.lru_cache(maxsize=100_000)  # a preview rebuild rewrites the whole search index, of which one entry changed
 def fragment_problems(markup: str) -> tuple[str, ...]:
     """Problems of HTML that a script inserts into a page (search results, feed entries): all of it is body."""
-    checker = _MarkupChecker(None, "", page=False, body=True)
+    if len(_PLAIN_TAG.findall(markup)) == markup.count("<"):
+        return ()  # every '<' opens or closes a bare text element (nearly every search entry): nothing to report
+    checker = _MarkupChecker(body=True)
     checker.feed(markup)
     checker.close()
     return tuple(checker.finish())
@@ -272,24 +352,19 @@ def _check_json(rel: str, text: str) -> list[str]:
 
 
 class _MarkupChecker(HTMLParser):
-    """Walks one document's tags as they stream past and collects its problems."""
+    """Walks one document's tags as they stream past and collects its problems.
 
-    def __init__(self, site: Site | None, rel: str, *, page: bool, body: bool = False):
+    A document runs no scripts; a fragment (body=True) is contributor content, inserted into a page as HTML.
+    """
+
+    def __init__(self, *, body: bool = False):
         super().__init__(convert_charrefs=True)
-        self.site, self.rel, self.page = site, rel, page
-        self.theme = site.theme if site else None
         self.problems: list[str] = []
-        self.always_body = body
-        self.content_divs = 0  # open divs of Material's .md-content (0: outside the body)
-        self.barriers = 0  # open elements `</div>` cannot close across, inside the body
+        self.body = body
         self.ellipsis: str | None = None  # tag of the open .md-ellipsis element, whose text Material turns into a title
         self.ellipsis_depth = 0
-        self.raw: tuple[str, dict[str, str], bool] | None = None  # the open <script> or <style>: tag, attributes, in body
+        self.raw: tuple[str, dict[str, str]] | None = None  # the open <script> or <style> and its attributes
         self.raw_text: list[str] = []
-        self.head_state = "before"  # before <head>, "open" until its first element, then "done"
-        self.csp: str | None = None  # the policy of the <meta> that opens <head>
-        self.inline_hashes: list[str] = []
-        self.loads_scripts = False
         self.feed_html: str | None = None  # the open feed element whose text is HTML
         self.position = 0  # offset of the token being handled, in rawdata
 
@@ -305,11 +380,6 @@ class _MarkupChecker(HTMLParser):
         line = self.rawdata.count("\n", 0, self.position) + 1
         self.problems.append(f"{what} (line {line})")
 
-    @property
-    def in_body(self) -> bool:
-        """Whether the parser is inside contributor content (Material's .md-content, or a fragment)."""
-        return self.always_body or self.content_divs > 0
-
     # tags
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -317,15 +387,12 @@ class _MarkupChecker(HTMLParser):
         attributes: dict[str, str] = {}
         for name, value in attrs:
             attributes.setdefault(name, value or "")  # a browser keeps the first of two same-named attributes
-        if self.head_state != "done":
-            self._track_head(tag, attributes)
-        body = self.in_body
-        if tag in WATCHED_ELEMENTS or body:
-            self._check_element(tag, attributes, body)
+        if tag in WATCHED_ELEMENTS or self.body:
+            self._check_element(tag, attributes)
         if attrs:
-            self._check_attributes(tag, attrs, body)
+            self._check_attributes(tag, attrs)
         if tag in ("script", "style"):
-            self.raw, self.raw_text = (tag, attributes, body), []
+            self.raw, self.raw_text = (tag, attributes), []
         self._track_regions(tag, attributes)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -348,11 +415,6 @@ class _MarkupChecker(HTMLParser):
                 self.ellipsis = None
         if tag == self.feed_html:
             self.feed_html = None
-        if self.content_divs:
-            if tag in DIV_BARRIERS:
-                self.barriers = max(0, self.barriers - 1)
-            elif tag == "div" and not self.barriers:
-                self.content_divs -= 1
 
     def handle_data(self, data: str) -> None:
         """Collect a script's or style's text; check text that Material or a feed reader turns into HTML."""
@@ -384,22 +446,20 @@ class _MarkupChecker(HTMLParser):
 
     # the checks
 
-    def _check_element(self, tag: str, attributes: dict[str, str], body: bool) -> None:
+    def _check_element(self, tag: str, attributes: dict[str, str]) -> None:
         """Elements that embed, run or redirect; forms and styles in a body; meta refresh off the site."""
         if tag in ACTIVE_ELEMENTS:
             self.report(f"<{tag}> element")
-        if body and tag in BODY_FORBIDDEN:
+        if self.body and tag in BODY_FORBIDDEN:
             self.report(f"<{tag}> in the page body")
-        if tag == "meta" and attributes.get("http-equiv", "").strip().lower() == "refresh":
-            target = _REFRESH_URL.match(attributes.get("content", "")).group(1).strip().strip("'\"")
-            if leaves_site(target) or is_script_url(target):
-                self.report(f"<meta http-equiv=refresh> to {_show(target)}, off the site")
-        if tag == "link" and attributes.get("href") and leaves_site(attributes["href"]) and (self.page or self.always_body):  # an Atom <link> loads nothing
-            rels = set(attributes.get("rel", "").lower().split())
-            if not rels or not rels <= NON_LOADING_RELS:
-                self.report(f"<link rel={_show(attributes.get('rel', ''))}> loads {_show(attributes['href'])} from another host")
+        if tag == "meta":
+            problem = refresh_problem(attributes.get("http-equiv", ""), attributes.get("content", ""))
+        else:  # an Atom <link> loads nothing
+            problem = link_problem(attributes.get("href", ""), attributes.get("rel", "")) if tag == "link" and self.body else None
+        if problem:
+            self.report(problem)
 
-    def _check_attributes(self, tag: str, attrs: list[tuple[str, str | None]], body: bool) -> None:
+    def _check_attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Event handlers, script URLs, loads from other hosts, styles in the body, markup in titles (every copy of each)."""
         for name, value in attrs:
             if name not in WATCHED_ATTRIBUTES and not name.startswith("on"):
@@ -408,34 +468,17 @@ class _MarkupChecker(HTMLParser):
             if name.startswith("on"):
                 self.report(f"<{tag} {name}=…> event handler")
             elif name in SCRIPT_URL_ATTRIBUTES:
-                self._check_url(tag, name, value)
+                for problem in url_problems(tag, name, value):
+                    self.report(problem)
             if name == "style":
-                if body:
+                if self.body:
                     self.report(f"<{tag} style=…> in the page body")
                 for problem in css_problems(value):
                     self.report(f"<{tag} style=…>: {problem}")
             if name == "title" and _MARKUP_START.search(value):
                 self.report(f"<{tag} title={_show(value)}>: Material's tooltips render a title as HTML")
 
-    def _check_url(self, tag: str, name: str, value: str) -> None:
-        """One URL-valued attribute: never a script URL; a load never from another host."""
-        urls = _srcset_urls(value) if name in ("srcset", "values", "ping", "archive") else [value]
-        for url in urls:
-            if is_script_url(url):
-                self.report(f"<{tag} {name}={_show(url)}> script URL")
-            elif leaves_site(url) and self._is_load(tag, name):
-                self.report(f"<{tag} {name}={_show(url)}> loads from another host")
-
-    @staticmethod
-    def _is_load(tag: str, name: str) -> bool:
-        """Whether an attribute makes the browser fetch (or submit to) its URL rather than offer a link."""
-        if name in LOAD_ATTRIBUTES:
-            return True
-        if name in ("href", "xlink:href"):  # an SVG <image>, <use> or <feImage> loads its href; <link> is checked by rel
-            return tag not in NAVIGATION_ELEMENTS and tag != "link"
-        return False
-
-    def _check_raw_element(self, tag: str, attributes: dict[str, str], body: bool, text: str) -> None:
+    def _check_raw_element(self, tag: str, attributes: dict[str, str], text: str) -> None:
         """A whole <script> or <style> element, once its text is known."""
         if tag == "style":
             if _MARKUP_START.search(text):  # a browser may read it as elements where html.parser reads text
@@ -445,81 +488,23 @@ class _MarkupChecker(HTMLParser):
             return
         if _SCRIPT_END_OR_ESCAPE.search(text):
             self.report("<script> whose text holds '</script' or '<!--': browsers end it elsewhere")
-        if body:
+        if self.body:
             self.report("<script> in the page body")
-            return
-        if attributes.get("type", "").strip().lower() in csp.DATA_SCRIPT_TYPES:
-            return
-        self.loads_scripts = True
-        if "src" in attributes:
-            self._check_script_file(attributes["src"])
-        else:
-            self._check_inline_script(text)
-
-    def _check_script_file(self, src: str) -> None:
-        """An external script must be a file of this site (MkDocs' 404.html names them from the site root)."""
-        url = unquote(plain_url(src).split("#")[0].split("?")[0]).replace("\\", "/")  # as a browser resolves it
-        if not self.page or self.site is None:
-            self.report(f"<script src={_show(src)}> in a document that runs no scripts")
-        elif leaves_site(src) or not url or (url.startswith("/") and not url.startswith(self.site.base_path)):
-            self.report(f"<script src={_show(src)}> is not a URL inside the site")
-        else:
-            relative = url[len(self.site.base_path) :] if url.startswith("/") else posixpath.join(posixpath.dirname(self.rel), url)
-            target = posixpath.normpath(relative)
-            if target.startswith(("../", "/")) or target in ("..", ".") or not (self.site.folder / target).is_file():
-                self.report(f"<script src={_show(src)}> is not a file of the site")
-
-    def _check_inline_script(self, text: str) -> None:
-        """An inline script outside the body must be one of the theme's; a page policy allows it by hash."""
-        if not self.page:
-            self.report("inline <script> in a document that runs no scripts")
-            return
-        if self.theme is not None and not any(pattern.fullmatch(text) for pattern in self.theme):
-            self.report(f"inline <script> {_show(text.strip())} that the theme's templates do not emit")
-        self.inline_hashes.append(csp.script_hash(text))
-
-    # regions
-
-    def _track_head(self, tag: str, attributes: dict[str, str]) -> None:
-        """Remember the policy of the <meta> that opens <head>, the first element in it."""
-        if self.head_state == "open":
-            self.head_state = "done"
-            if tag == "meta" and attributes.get("http-equiv", "").strip().lower() == "content-security-policy":
-                self.csp = attributes.get("content", "")
-        elif tag == "head" and self.head_state == "before":
-            self.head_state = "open"
+        elif attributes.get("type", "").strip().lower() not in csp.DATA_SCRIPT_TYPES:
+            shown = f"<script src={_show(attributes['src'])}>" if "src" in attributes else "inline <script>"
+            self.report(f"{shown} in a document that runs no scripts")
 
     def _track_regions(self, tag: str, attributes: dict[str, str]) -> None:
-        """Follow Material's .md-content body, .md-ellipsis texts and feed elements that hold HTML."""
-        classes = attributes["class"].split() if "md-" in attributes.get("class", "") else ()
-        if self.content_divs:
-            if tag in DIV_BARRIERS:
-                self.barriers += 1
-            elif tag == "div" and not self.barriers:
-                self.content_divs += 1
-        elif tag == "div" and "md-content" in classes and self.page:
-            self.content_divs = 1
+        """Follow .md-ellipsis texts and feed elements that hold HTML."""
         if self.ellipsis == tag:
             self.ellipsis_depth += 1
-        elif self.ellipsis is None and "md-ellipsis" in classes:
+        elif self.ellipsis is None and "md-ellipsis" in attributes.get("class", "").split():
             self.ellipsis, self.ellipsis_depth = tag, 1
-        if not self.page and (tag in FEED_HTML_ELEMENTS or attributes.get("type", "").lower() in ("html", "text/html")) and tag not in ("link", "a"):
+        if (tag in FEED_HTML_ELEMENTS or attributes.get("type", "").lower() in ("html", "text/html")) and tag not in ("link", "a"):
             self.feed_html = tag
 
     def finish(self) -> list[str]:
-        """The problems, with an unfinished script or style and a page policy that does not fit."""
+        """The problems, with an unfinished script or style."""
         if self.raw is not None:
             self._check_raw_element(*self.raw, "".join(self.raw_text))
-        if self.page:
-            self._check_policy()
         return self.problems
-
-    def _check_policy(self) -> None:
-        """An HTML page opens its <head> with the policy allowing exactly its own inline scripts (or none)."""
-        expected = {csp.policy(csp.unique(self.inline_hashes), preview=self.site is not None and self.site.preview)}
-        if not self.inline_hashes and not self.loads_scripts:
-            expected.add(csp.policy(None))  # a redirect stub
-        if self.csp is None:
-            self.problems.append("no Content-Security-Policy <meta> as the first element of <head>")
-        elif self.csp not in expected:
-            self.problems.append(f"Content-Security-Policy {_show(self.csp)} does not fit the page's scripts")
