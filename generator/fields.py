@@ -53,7 +53,7 @@ _URL_UNSAFE = re.compile(r"[\s<>\"'{}|\\^`]")  # would end an autolink or start 
 
 @dataclass(frozen=True)
 class RefTo:
-    """Marks a field as a relation: which kinds it may name and how both ends are labelled."""
+    """Marks a field as a relation: which kinds it may name and the relation's key at each end."""
 
     targets: tuple[str, ...]
     key: str  # the relation as seen from this entry (links.RELATION_HEADINGS says how a page heads it)
@@ -132,8 +132,8 @@ def _url(value: str) -> str:
     scheme = _SCHEME.match(value)
     if scheme is None or scheme.group(1).lower() not in SAFE_SCHEMES or value.startswith("<"):
         raise ValueError("must be an http, https or mailto URL")
-    if link_problem(value):
-        raise ValueError(f"must be a full address: {link_problem(value)}")
+    if problem := link_problem(value):
+        raise ValueError(f"must be a full address: {problem}")
     unsafe = _URL_UNSAFE.search(value)
     if unsafe:
         raise ValueError(f"must not contain {unsafe.group(0)!r}: percent-encode it (e.g. %20 for a space)")

@@ -32,7 +32,7 @@ from .errors import KbError
 from .kinds import REGISTRY
 from .pipeline import StageCache, build_pages, site_files
 from .render import MemoryBytecodeCache
-from .sanitize import escape_text, sanitize_html
+from .sanitize import escape_html, sanitize_html
 from .verify import verify_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -140,7 +140,7 @@ class KnowledgeBasePlugin(BasePlugin):
         """Escape the front matter that Material inserts as raw HTML: <title>, header, meta, search."""
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
-                page.meta[key] = escape_text(page.meta[key])
+                page.meta[key] = escape_html(page.meta[key])
         return markdown
 
     @event_priority(-100)  # last, so the hashes cover every inline script any plugin added
@@ -209,7 +209,9 @@ class _SourceNamer(logging.Filter):
     Whatever `kb check` accepts should build; a message here means a gap in the generator, and the YAML is where to look.
     """
 
-    by_page: dict[str, str] = {}
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_page: dict[str, str] = {}  # generated page path -> its YAML file
     _PAGE = re.compile(r"[\w.-]+/[\w.-]+\.md")
 
     def filter(self, record: logging.LogRecord) -> bool:

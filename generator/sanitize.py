@@ -4,7 +4,7 @@ Python-Markdown passes raw HTML and attr_list attributes through untouched, so e
 body is cleaned with nh3 before the theme wraps it (ARCHITECTURE.md, layer 5). Anything not
 listed here is dropped: script, iframe, object, forms, style attributes, on* handlers,
 javascript: and data: URLs. Text that the theme inserts as HTML outside the body (page
-titles, descriptions) is escaped with `escape_text`.
+titles, descriptions) is escaped with `escape_html`.
 """
 
 from __future__ import annotations
@@ -85,6 +85,6 @@ def sanitize_html(body: str) -> str:
     return _CLEANER.clean(body)
 
 
-def escape_text(text: str) -> str:
+def escape_html(text: str) -> str:
     """Escape plain text that a theme inserts into HTML unescaped (titles, meta descriptions)."""
     return html.escape(text, quote=True)

@@ -71,6 +71,7 @@ SITE_NAME = "Customer-focus handbook"
 # The known hazards and where the corpus holds each: a golden case (rejected), an entry of the
 # hostile fixture (accepted, rendered inert) or a test below that makes it at run time.
 HAZARDS = {
+    "prose that opens with a block right after a template's label": "entry:block-first",
     "duplicate keys": "case:duplicate-key",
     "alias bomb": "case:alias-bomb",
     "anchors and aliases": "case:anchors-aliases",
