@@ -145,7 +145,7 @@ def make_floor(project: Path, floor: Path) -> Path:
 
 def _not_in_nav_patterns(project: Path) -> list[str]:
     """Out of the nav exactly the pages our plugin keeps out of it, as a few folder patterns (thousands would slow MkDocs)."""
-    _, pages, _ = build_pages(project)
+    _, pages = build_pages(project)
     hidden = {page.path for page in pages if page.entry_id or not page.in_nav}
     folders = sorted({posixpath.dirname(path) for path in hidden})
     patterns = [f"/{folder}/*.md" if folder else "/*.md" for folder in folders]

@@ -242,7 +242,7 @@ def _links_check(args) -> int:
 def _load_handbook(root: Path, inventory: Path | None, base_urls: list[str]) -> Handbook:
     """The inventory of a built site folder, of a downloaded inventory.json, or of the content under root."""
     if inventory is None:
-        kb, pages, _ = build_pages(root)
+        kb, pages = build_pages(root)
         return handbook_from_inventory(inventory_data(kb, [p.path for p in pages if p.entry_id is None], project=DEFAULT_PROJECT, site_url=None), "content", base_urls)
     site_dir = inventory if inventory.is_dir() else None
     inventory_file = inventory / INVENTORY_FILE if site_dir else inventory

@@ -99,7 +99,7 @@ def inventory_json(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> bytes:
+def sphinx_inventory(kb: KnowledgeBase, *, project: str) -> bytes:
     """objects.inv in Sphinx's v2 format: ids and former ids as labels, pages as docs, terms as terms."""
     lines = []
     for entry in sorted(kb.entries.values(), key=lambda e: (e.kind, e.id)):
@@ -112,7 +112,7 @@ def sphinx_inventory(kb: KnowledgeBase, *, project: str, version: str = "") -> b
         entry = kb.entries[new]
         # Former ids resolve straight to the new page (no redirect hop); -1 hides them from search.
         lines.append(_sphinx_object(old, "label", entry_url(entry), entry.model.title, priority="-1"))
-    header = f"# Sphinx inventory version 2\n# Project: {project}\n# Version: {version}\n# The remainder of this file is compressed using zlib.\n"
+    header = f"# Sphinx inventory version 2\n# Project: {project}\n# Version: \n# The remainder of this file is compressed using zlib.\n"
     return header.encode("utf-8") + zlib.compress("".join(lines).encode("utf-8"), 9)
 
 

@@ -91,11 +91,9 @@ class KnowledgeBasePlugin(BasePlugin):
         _refuse_files_outside(files, config.docs_dir)
         root = Path(config.config_file_path).resolve().parent
         try:
-            kb, pages, diagnostics = build_pages(root, site_url=config.site_url, cache=self.cache)
+            kb, pages = build_pages(root, site_url=config.site_url, cache=self.cache)
         except KbError as exc:
             raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
-        for diagnostic in diagnostics:
-            log.info(str(diagnostic))
         if self.built is not None and (inputs := _theme_inputs(config)) != self.theme_inputs:
             self.built, self.theme_inputs = {}, inputs  # every page's HTML may differ: rebuild them all
         self.building = {}

@@ -54,7 +54,7 @@ def check(root: Path, cache: StageCache | None = None, *, review_hints: bool = T
 
 def build_pages(
     root: Path, templates: Path | None = None, site_url: str | None = None, cache: StageCache | None = None
-) -> tuple[KnowledgeBase, list[Page], list[Diagnostic]]:
+) -> tuple[KnowledgeBase, list[Page]]:
     """Check the content and render every page; raise KbError when any error was found."""
     from .render import RenderCache, render_pages
 
@@ -64,7 +64,7 @@ def build_pages(
         cache.rendered = RenderCache()
     with rare_collections():
         pages = render_pages(kb, templates or root / "site_templates", site_url, cache.rendered if cache else None)
-    return kb, pages, diagnostics
+    return kb, pages
 
 
 @contextmanager

@@ -67,7 +67,7 @@ def _file_id(path: Path) -> tuple[int, int] | None:
 def write_markdown(root: Path, out: Path) -> tuple[int, int]:
     """Write every generated page as Markdown under out/ (never outside it), with the redirects and inventories; return both counts."""
     site_url = os.environ.get("KB_SITE_URL") or None
-    kb, pages, _ = build_pages(root, site_url=site_url)
+    kb, pages = build_pages(root, site_url=site_url)
     with _fresh_folder(out) as fresh:  # a new folder each time, so pages of deleted entries never linger
         for page in pages:
             _write_inside(fresh, page.path, page.markdown.encode("utf-8"))

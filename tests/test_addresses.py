@@ -17,7 +17,7 @@ def _mkdocs_url(path: str) -> str:
 
 
 def test_every_generated_page_is_served_where_the_addresses_module_says():
-    kb, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    kb, pages = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     assert pages and all(page_url(page.path) == _mkdocs_url(page.path) for page in pages)
     for entry in kb.entries.values():
         assert entry_url(entry) == _mkdocs_url(entry_page(entry)) == f"{entry.kind}/{entry.id}/"
@@ -31,7 +31,7 @@ def test_every_generated_page_is_served_where_the_addresses_module_says():
 
 
 def test_every_page_the_build_makes_has_a_named_address():
-    kb, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    kb, pages = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     named = set(PAGES.values()) | {kind_index_page(kind) for kind in kind_names()} | {tag_page(tag) for tag in kb.tags()}
     named |= {entry_page(entry) for entry in kb.entries.values()} | {handout_page(path) for path in kb.by_kind("paths")}
     assert {page.path for page in pages} == named

@@ -103,7 +103,7 @@ def test_a_summary_with_brackets_or_backticks_stays_inside_its_tooltips(tmp_path
     definition = project / "content" / "definitions" / "touch-point.yaml"
     text = definition.read_text(encoding="utf-8")
     definition.write_text(text.replace("summary: Any moment where a customer meets the company.", "summary: See [[no-such-entry]] and `quoted."), encoding="utf-8")
-    _, pages, _ = build_pages(project)  # the link stage never sees a tooltip, so its [[...]] must stay text
+    _, pages = build_pages(project)  # the link stage never sees a tooltip, so its [[...]] must stay text
     tooltips = [page.markdown for page in pages if '/touch-point.md "' in page.markdown]
     assert len(tooltips) >= 2
     assert all('/touch-point.md "See &#91;&#91;no-such-entry&#93;&#93; and &#96;quoted.")' in markdown for markdown in tooltips)

@@ -39,7 +39,7 @@ def test_a_seventh_kind_gets_pages_an_index_and_relations(monkeypatch, tmp_path)
     project = _with_stories(monkeypatch, tmp_path)
     kb, problems = check(project)
     assert [p for p in problems if p.severity == "error"] == []
-    _, pages, _ = build_pages(project)
+    _, pages = build_pages(project)
     by_path = {page.path: page.markdown for page in pages}
     assert "## Moral\n\nSmall efforts after the sale are remembered longest." in by_path["stories/the-lost-parcel.md"]
     assert "[The lost parcel](the-lost-parcel.md)" in by_path["stories/index.md"]

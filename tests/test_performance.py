@@ -16,15 +16,15 @@ from generator.pipeline import StageCache, build_pages
 def test_cached_rebuild_reparses_only_the_edited_file_and_matches_a_fresh_build(tmp_path):
     project = make_project(tmp_path / "p")
     cache = StageCache()
-    first_kb, _, _ = build_pages(project, cache=cache)
+    first_kb, _ = build_pages(project, cache=cache)
     path = project / "content" / "behaviours" / "answer-quickly.yaml"
     path.write_text(path.read_text().replace("Reply to a customer the same day.", "Reply within the hour."))
 
-    kb, pages, _ = build_pages(project, cache=cache)
+    kb, pages = build_pages(project, cache=cache)
 
     reused = [i for i, entry in kb.entries.items() if entry is first_kb.entries[i]]
     assert sorted(set(kb.entries) - set(reused)) == ["answer-quickly"]
-    _, fresh_pages, _ = build_pages(project)
+    _, fresh_pages = build_pages(project)
     assert [(p.path, p.markdown) for p in pages] == [(p.path, p.markdown) for p in fresh_pages]
     assert "Reply within the hour." in next(p.markdown for p in pages if p.path == "behaviours/answer-quickly.md")
 

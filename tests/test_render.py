@@ -13,7 +13,7 @@ from generator.escaping import escape_text
 
 
 def test_generated_markdown_matches_golden_pages():
-    _, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    _, pages = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     for page in pages:
         assert_golden(GOLDEN / "markdown" / "basic" / page.path, page.markdown)
     golden_files = {p.relative_to(GOLDEN / "markdown" / "basic").as_posix() for p in (GOLDEN / "markdown" / "basic").rglob("*.md")}
@@ -21,7 +21,7 @@ def test_generated_markdown_matches_golden_pages():
 
 
 def test_relations_are_derived_on_the_other_side():
-    kb, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    kb, pages = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     behaviour = next(p for p in pages if p.path == "behaviours/answer-quickly.md").markdown
     # Declared only on the example, the case note, the path and the definition's prose:
     assert "## Examples\n\n- [The quick reply](../examples/quick-reply.md)" in behaviour
@@ -51,7 +51,7 @@ def test_markdown_only_build_writes_every_page_without_mkdocs(tmp_path):
     out = tmp_path / "md"
     result = run_kb("build", "--markdown-only", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
-    _, pages, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    _, pages = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == sorted(p.path for p in pages)
     assert (out / "behaviours" / "answer-quickly.md").read_text() == next(p.markdown for p in pages if p.path == "behaviours/answer-quickly.md")
     assert not (project / "site").exists()
@@ -72,7 +72,7 @@ def test_multi_paragraph_list_items_stay_inside_their_item(tmp_path):
     project = make_project(tmp_path / "p")
     path = project / "content" / "behaviours" / "answer-quickly.yaml"
     path.write_text(path.read_text().replace("  - Check the queue twice a day.\n", "  - |\n    Check the queue twice a day.\n\n    Then again before you leave.\n"))
-    _, pages, _ = build_pages(project)
+    _, pages = build_pages(project)
     page = next(p for p in pages if p.path == "behaviours/answer-quickly.md")
     html = markdown.markdown(page.markdown.split("---", 2)[2], extensions=["admonition", "attr_list", "tables"])
     first_item = BeautifulSoup(html, "html.parser").find("li")
@@ -84,8 +84,7 @@ def test_entry_links_inside_code_stay_literal_and_are_not_checked(tmp_path):
     path = project / "content" / "examples" / "quick-reply.yaml"
     body = "body: |\n  Write `[[service-focus]]` to link.\n\n  ```\n  [[no-such-entry]]\n  ```\n\n  See [[service-focus]].\n"
     path.write_text(path.read_text().replace("body: A clerk sees a complaint and answers it before lunch.\n", body))
-    kb, pages, problems = build_pages(project)
-    assert [p for p in problems if p.severity == "error"] == []
+    kb, pages = build_pages(project)
     page = next(p for p in pages if p.path == "examples/quick-reply.md").markdown
     assert "Write <code>&#91;&#91;service-focus&#93;&#93;</code> to link." in page
     assert "<pre><code>&#91;&#91;no-such-entry&#93;&#93;</code></pre>" in page
@@ -156,10 +155,10 @@ def test_a_relation_heading_can_be_reworded_without_changing_what_pages_show(mon
     """Code and templates name relations by key: rewording a heading changes the heading, nothing else."""
     from generator import links
 
-    _, before, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    _, before = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     monkeypatch.setitem(links.RELATION_HEADINGS, "case-notes", "Company cases")
     monkeypatch.setitem(links.RELATION_HEADINGS, "learning-paths", "Onboarding routes")
-    _, after, _ = build_pages(FIXTURES / "basic", ROOT / "site_templates")
+    _, after = build_pages(FIXTURES / "basic", ROOT / "site_templates")
     reworded = {p.path: p.markdown.replace("## Company cases", "## Case notes").replace("## Onboarding routes", "## Learning paths") for p in after}
     assert reworded == {p.path: p.markdown for p in before}
     behaviour = next(p.markdown for p in after if p.path == "behaviours/answer-quickly.md")

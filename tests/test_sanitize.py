@@ -95,7 +95,7 @@ def monkeypatch_module():
 
 def _kitchen_sink_html(project, config) -> str:
     """The kitchen-sink entry page rendered by Python-Markdown with our extensions, before sanitising."""
-    _, pages, _ = build_pages(project)
+    _, pages = build_pages(project)
     page = next(p for p in pages if p.path == "definitions/kitchen-sink.md")
     body = page.markdown.split("---\n", 2)[2]  # drop the front matter
     return markdown.markdown(body, extensions=config.markdown_extensions, extension_configs=config.mdx_configs)

@@ -160,7 +160,7 @@ def test_handout_is_neither_in_the_nav_nor_in_search(site):
 
 
 def test_without_a_site_url_the_handout_prints_the_permalink_and_no_qr_code():
-    _, pages, _ = build_pages(CONTENT, ROOT / "site_templates", site_url=None)
+    _, pages = build_pages(CONTENT, ROOT / "site_templates", site_url=None)
     handout = next(p.markdown for p in pages if p.path == "handouts/onboarding.md")
     assert "<svg" not in handout
     assert "This path online: /paths/onboarding/ on the handbook site" in handout
