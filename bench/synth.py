@@ -39,7 +39,9 @@ def generate(count: int, destination: Path) -> list[Path]:
         for entry_id in kind_ids:
             data = _entry(kind, entry_id, ids, rng)
             path = folder / f"{entry_id}.yaml"
-            path.write_text(yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+            path.write_text(
+                yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+            )
             written.append(path)
     return written
 
@@ -55,14 +57,17 @@ def _allocate_ids(count: int, rng: random.Random) -> dict[str, list[str]]:
 
 def _entry(kind: str, entry_id: str, ids: dict[str, list[str]], rng: random.Random) -> dict:
     """One entry's fields: the common ones, then its kind's, 3-5 relations in all."""
-    # Four or more words per name: shorter ones drawn from a small vocabulary collide, and kb check warns of near-duplicates.
+    # Four or more words per name: shorter ones drawn from a small vocabulary collide,
+    # and kb check warns of near-duplicates.
     data: dict = {"title": _sentence(rng, 4, 7).rstrip("."), "summary": _sentence(rng, 12, 25)}
     if kind == "definitions":
         data["term"] = data["title"].lower()
         data["also_known_as"] = [_words(rng, 5) for _ in range(rng.randint(0, 2))]
     data["body"] = _body(rng, _pick(rng, ids["prose"], 1, 2, entry_id))
     data["tags"] = sorted(set(rng.sample(TAGS, rng.randint(1, 3))))
-    data["sources"] = [{"source": s, "locator": f"section {rng.randint(1, 9)}"} for s in _pick(rng, ids["sources"], 1, 2, entry_id)]
+    data["sources"] = [
+        {"source": s, "locator": f"section {rng.randint(1, 9)}"} for s in _pick(rng, ids["sources"], 1, 2, entry_id)
+    ]
     if kind in ("definitions", "behaviours", "sources"):  # the others relate through shows/demonstrates/steps
         data["related"] = _pick(rng, ids["related"], 1, 1, entry_id)
     data.update(_kind_fields(kind, entry_id, ids, rng))
@@ -103,7 +108,9 @@ def _kind_fields(kind: str, entry_id: str, ids: dict[str, list[str]], rng: rando
             "audience": "New starters in " + _words(rng, 2),
             "format": rng.choice(["self-study", "workshop"]),
             "objectives": [_sentence(rng, 6, 12) for _ in range(3)],
-            "steps": [{"entry": t, "minutes": rng.choice([5, 10, 15, 20]), "activity": _sentence(rng, 5, 10)} for t in targets],
+            "steps": [
+                {"entry": t, "minutes": rng.choice([5, 10, 15, 20]), "activity": _sentence(rng, 5, 10)} for t in targets
+            ],
         }
     return {}
 
@@ -118,7 +125,9 @@ def _body(rng: random.Random, links: list[str]) -> str:
     """Two or three paragraphs of prose with [[id]] links woven in."""
     paragraphs = [" ".join(_sentence(rng, 10, 22) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(2, 3))]
     for n, target in enumerate(links):
-        paragraphs[n % len(paragraphs)] += f" See [[{target}]]." if n % 2 == 0 else f" Compare [[{target}|this {_words(rng, 1)}]]."
+        paragraphs[n % len(paragraphs)] += (
+            f" See [[{target}]]." if n % 2 == 0 else f" Compare [[{target}|this {_words(rng, 1)}]]."
+        )
     return "\n\n".join(paragraphs) + "\n"
 
 
@@ -136,7 +145,8 @@ class _BlockDumper(yaml.SafeDumper):
 
 
 _BlockDumper.add_representer(
-    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+    str,
+    lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None),
 )
 
 

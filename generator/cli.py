@@ -16,17 +16,20 @@ from pathlib import Path
 from typing import IO
 
 from . import publish
-from .errors import Diagnostic, KbError, SourceLocation, printable
 from .addresses import INVENTORY_FILE
-from .inventory import DEFAULT_PROJECT, inventory_data
-from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
-from .kinds import kind_names, singular
+from .collector import tuned_by_kb
+from .errors import Diagnostic, KbError, SourceLocation, printable
 from .ids import check_id, slugify
+from .inventory import inventory_data
+from .kinds import kind_names, singular
+from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
 from .pipeline import build_pages, check
 from .report import FORMATS, format_report
 from .scaffold import entry_skeleton, resolve_kind
 from .schema_export import schema_files
+from .settings import Settings, read_settings
 
+ENGINES = ("mkdocs", "zensical")
 INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 
 
@@ -45,7 +48,8 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     """Run the kb command line; return the exit status."""
     try:
-        return _run(_parser().parse_args(argv))
+        with tuned_by_kb():  # kb's own process and the mkdocs it starts tune the garbage collector (collector.py)
+            return _run(_parser().parse_args(argv))
     except KeyboardInterrupt:  # Ctrl-C: the command removed its unfinished folder on the way out
         _print("kb: interrupted", sys.stderr)
         return INTERRUPTED
@@ -87,35 +91,80 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     check_cmd = commands.add_parser("check", parents=[common], help="validate every entry and report all problems")
-    check_cmd.add_argument("--format", choices=FORMATS, default="text", help="text (default), github (workflow annotations) or json (a list for other tools)")
+    check_cmd.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), github (workflow annotations) or json (a list for other tools)",
+    )
     check_cmd.set_defaults(run=_check, prog=check_cmd.prog)
 
-    build_cmd = commands.add_parser("build", parents=[common], help="build the site into site/, replacing it only on success")
+    build_cmd = commands.add_parser(
+        "build", parents=[common], help="build the site into site/, replacing it only on success"
+    )
     build_cmd.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site under the root)")
-    build_cmd.add_argument("--markdown-only", type=Path, metavar="DIR", help="write the generated Markdown to DIR for another engine, without MkDocs")
+    build_cmd.add_argument(
+        "--markdown-only",
+        type=Path,
+        metavar="DIR",
+        help="write the generated Markdown to DIR for another engine, without MkDocs",
+    )
+    build_cmd.add_argument(
+        "--engine", choices=ENGINES, default="mkdocs", help="mkdocs (MkDocs + Material, the default) or zensical"
+    )
     build_cmd.set_defaults(run=_build, prog=build_cmd.prog)
 
-    new_cmd = commands.add_parser("new", parents=[common], help="write a new entry's skeleton: kb new behaviour \"Listen before you answer\"")
+    new_cmd = commands.add_parser(
+        "new", parents=[common], help='write a new entry\'s skeleton: kb new behaviour "Listen before you answer"'
+    )
     new_cmd.add_argument("kind", help=f"the kind of entry: {', '.join(singular(k) for k in kind_names())}")
     new_cmd.add_argument("title", help="the entry's title; its id (the file name) is made from it")
     new_cmd.add_argument("--id", dest="entry_id", help="use this id instead of the one made from the title")
     new_cmd.set_defaults(run=_new, prog=new_cmd.prog)
 
-    schema_cmd = commands.add_parser("schema", parents=[common], help="write the JSON Schema of every kind into content/.schema/ for editors")
-    schema_cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 when a committed schema is stale")
+    schema_cmd = commands.add_parser(
+        "schema", parents=[common], help="write the JSON Schema of every kind into content/.schema/ for editors"
+    )
+    schema_cmd.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a committed schema is stale"
+    )
     schema_cmd.set_defaults(run=_schema, prog=schema_cmd.prog)
 
     serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
-    serve_cmd.add_argument("--full-rebuild", action="store_true", help="rebuild every page on each edit, not only the pages the edit changed")
+    serve_cmd.add_argument(
+        "--engine", choices=ENGINES, default="mkdocs", help="mkdocs (MkDocs + Material, the default) or zensical"
+    )
+    serve_cmd.add_argument(
+        "--full-rebuild",
+        action="store_true",
+        help="rebuild every page on each edit, not only the pages the edit changed",
+    )
     serve_cmd.set_defaults(run=_serve, prog=serve_cmd.prog)
 
     links_cmd = commands.add_parser("links", help="check other documents' links into the handbook")
     links_commands = links_cmd.add_subparsers(required=True, metavar="ACTION")
-    links_check = links_commands.add_parser("check", parents=[common], help="report broken and renamed handbook links in Markdown, HTML or reStructuredText files")
-    links_check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files, or folders to search for .md, .html and .rst files")
-    links_check.add_argument("--base-url", action="append", default=[], metavar="URL", help="the handbook's address, e.g. https://docs.example.org/handbook/ (repeatable)")
-    links_check.add_argument("--inventory", type=Path, metavar="FILE_OR_SITE", help="a downloaded inventory.json or a built site folder (default: the content under --root)")
+    links_check = links_commands.add_parser(
+        "check",
+        parents=[common],
+        help="report broken and renamed handbook links in Markdown, HTML or reStructuredText files",
+    )
+    links_check.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files, or folders to search for .md, .html and .rst files"
+    )
+    links_check.add_argument(
+        "--base-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="the handbook's address, e.g. https://docs.example.org/handbook/ (repeatable)",
+    )
+    links_check.add_argument(
+        "--inventory",
+        type=Path,
+        metavar="FILE_OR_SITE",
+        help="a downloaded inventory.json or a built site folder (default: the content under --root)",
+    )
     links_check.set_defaults(run=_links_check, prog=links_check.prog)
     return parser
 
@@ -123,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args) -> int:
     """kb check: print every problem (warnings too), then a one-line summary; exit 1 only on errors."""
     started = time.perf_counter()
-    kb, diagnostics = check(args.root)
+    kb, diagnostics = check(args.root, content_dir=read_settings(args.root).content_dir)
     _print_diagnostics(diagnostics, args.format)
     if any(d.severity == "error" for d in diagnostics):
         return 1
@@ -144,8 +193,9 @@ def _new(args) -> int:
     if problem or "\n" in args.title or not args.title.strip():
         reason = problem or "the title must be one non-empty line"
         raise _UsageError(f"cannot use id '{entry_id}': {reason}. Pass another title, or --id some-id")
-    _refuse_taken_id(args.root, entry_id)
-    rel = f"content/{kind}/{entry_id}.yaml"
+    settings = read_settings(args.root)
+    _refuse_taken_id(settings, entry_id)
+    rel = f"{settings.content_dir}/{kind}/{entry_id}.yaml"
     target = args.root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
@@ -155,19 +205,30 @@ def _new(args) -> int:
     return 0
 
 
-def _refuse_taken_id(root: Path, entry_id: str) -> None:
+def _refuse_taken_id(settings: Settings, entry_id: str) -> None:
     """Raise when an entry file, a live id or an alias already uses entry_id, in any kind."""
-    if not (root / "content").is_dir():
-        raise KbError([Diagnostic(SourceLocation("content"), "no content/ folder: run kb new from the project root, or pass --root")])
+    folder = settings.content_dir
+    if not settings.content.is_dir():
+        message = f"no {folder}/ folder: run kb new from the project root, or pass --root"
+        raise KbError([Diagnostic(SourceLocation(folder), message)])
     for kind in kind_names():
-        rel = f"content/{kind}/{entry_id}.yaml"
-        if (root / rel).exists():
-            raise KbError([Diagnostic(SourceLocation(rel), f"id '{entry_id}' is taken by this file: choose another title, or pass --id")])
-    kb, _ = check(root, review_hints=False)
+        rel = f"{folder}/{kind}/{entry_id}.yaml"
+        if (settings.root / rel).exists():
+            message = f"id '{entry_id}' is taken by this file: choose another title, or pass --id"
+            raise KbError([Diagnostic(SourceLocation(rel), message)])
+    kb, _ = check(settings.root, review_hints=False, content_dir=folder)
     owner = kb.entries.get(kb.aliases.get(entry_id, ""))
     if owner is not None:
         where = owner.raw.locate(("aliases", owner.model.aliases.index(entry_id)))
-        raise KbError([Diagnostic(where, f"'{entry_id}' is a former id of '{owner.id}', and old links redirect there: choose another title, or pass --id")])
+        raise KbError(
+            [
+                Diagnostic(
+                    where,
+                    f"'{entry_id}' is a former id of '{owner.id}', and old links redirect there: "
+                    "choose another title, or pass --id",
+                )
+            ]
+        )
 
 
 def _schema(args) -> int:
@@ -185,9 +246,15 @@ def _schema(args) -> int:
             target.write_text(text, encoding="utf-8")
     if args.check and stale:
         for rel in stale:
-            _print(f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result", sys.stderr)
+            _print(
+                f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result",
+                sys.stderr,
+            )
         return 1
-    _print(f"{'checked' if args.check else 'wrote'} {len(schemas)} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
+    _print(
+        f"{'checked' if args.check else 'wrote'} {len(schemas)} schemas in content/.schema/: "
+        f"{len(stale)} {'stale' if args.check else 'changed'}"
+    )
     return 0
 
 
@@ -195,14 +262,18 @@ def _build(args) -> int:
     """kb build: the Markdown tree for any engine, or the MkDocs site published atomically."""
     root = args.root.resolve()
     try:
-        out = publish.output_folder(root, args.markdown_only or args.site_dir or root / "site", "--markdown-only" if args.markdown_only else "--site-dir")
+        out = publish.output_folder(
+            root,
+            args.markdown_only or args.site_dir or root / "site",
+            "--markdown-only" if args.markdown_only else "--site-dir",
+        )
     except publish.OutputRefused as exc:
         raise _UsageError(str(exc)) from None
     if args.markdown_only:
-        pages, extras = publish.write_markdown(root, out)
+        pages, extras = publish.write_markdown(read_settings(root), out)
         _print(f"wrote {pages} Markdown pages and {extras} other files (redirects, inventories, feed) to {out}")
         return 0
-    if not publish.build_site(root, out):
+    if not _engine_build(args.engine, root, out):
         kept = "the previous site was left as it was" if out.exists() else "no site was written"
         _print(f"kb build: the build failed; {kept} ({out})", sys.stderr)
         return 1
@@ -210,8 +281,21 @@ def _build(args) -> int:
     return 0
 
 
+def _engine_build(engine: str, root: Path, out: Path) -> bool:
+    """Build and publish the site with the chosen engine; False when it failed and nothing was published."""
+    if engine == "zensical":
+        from . import zensical_engine  # imported only here: MkDocs builds and kb check never load Zensical
+
+        return zensical_engine.build_site(read_settings(root), out)
+    return publish.build_site(root, out)
+
+
 def _serve(args) -> int:
     """kb serve: become MkDocs' live-reloading preview server (so stopping kb stops the server)."""
+    if args.engine == "zensical":
+        from . import zensical_engine
+
+        return zensical_engine.serve(read_settings(args.root.resolve()), args.dev_addr)
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", args.dev_addr]
     if not args.full_rebuild:
         # Rebuild only pages whose generated Markdown changed: the plugin rewrites just those files.
@@ -233,7 +317,10 @@ def _links_check(args) -> int:
         _print(str(problem))
     broken = sum(p.severity == "error" for p in problems)
     renamed = len(problems) - broken
-    _print(f"checked {links} handbook link(s) in {len(files)} file(s): {broken} broken, {renamed} to a renamed entry", sys.stderr)
+    _print(
+        f"checked {links} handbook link(s) in {len(files)} file(s): {broken} broken, {renamed} to a renamed entry",
+        sys.stderr,
+    )
     if not handbook.base_urls:
         _print("no base URL known: only /go/<id>/ links were recognised; pass --base-url", sys.stderr)
     return 1 if broken else 0
@@ -242,15 +329,29 @@ def _links_check(args) -> int:
 def _load_handbook(root: Path, inventory: Path | None, base_urls: list[str]) -> Handbook:
     """The inventory of a built site folder, of a downloaded inventory.json, or of the content under root."""
     if inventory is None:
-        kb, pages = build_pages(root)
-        return handbook_from_inventory(inventory_data(kb, [p.path for p in pages if p.entry_id is None], project=DEFAULT_PROJECT, site_url=None), "content", base_urls)
+        settings = read_settings(root)
+        kb, pages = build_pages(root, settings.templates, content_dir=settings.content_dir, project=settings.project)
+        named_pages = [p.path for p in pages if p.entry_id is None]
+        data = inventory_data(kb, named_pages, project=settings.project, site_url=None)
+        return handbook_from_inventory(data, settings.content_dir, base_urls)
     site_dir = inventory if inventory.is_dir() else None
     inventory_file = inventory / INVENTORY_FILE if site_dir else inventory
     try:
         data = json.loads(inventory_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise KbError([Diagnostic(SourceLocation(str(inventory_file)), f"cannot read the inventory ({exc}): pass a built site folder or a downloaded {INVENTORY_FILE}")]) from None
-    files = site_file_keys([p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()]) if site_dir else None
+        raise KbError(
+            [
+                Diagnostic(
+                    SourceLocation(str(inventory_file)),
+                    f"cannot read the inventory ({exc}): pass a built site folder or a downloaded {INVENTORY_FILE}",
+                )
+            ]
+        ) from None
+    files = (
+        site_file_keys([p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()])
+        if site_dir
+        else None
+    )
     return handbook_from_inventory(data, str(inventory_file), base_urls, files)
 
 

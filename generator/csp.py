@@ -63,7 +63,7 @@ def unique(hashes: Iterable[str]) -> list[str]:
 
 
 def with_policy(page: str, *, preview: bool = False) -> str:
-    """A theme page with its policy inserted right after <head>: its own inline scripts (outside the body) allowed by hash."""
+    """A theme page with its policy inserted after <head>: its own inline scripts (outside the body) allowed by hash."""
     head = _HEAD.search(page)
     if head is None:
         return page  # not a full page; verify.py reports a page without its policy

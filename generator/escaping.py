@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 SAFE_SCHEMES = ("http", "https", "mailto")
 # Text characters that some engine reads as syntax or HTML: written as numeric character references.
 # ':' (emoji, def lists), '~ ^ = $ @ !' (extensions an engine may enable) are covered too.
-_SYNTAX = "\\`*_[]{}|<>&#~^=$@!:\r\u2028\u2029"  # and CR and the Unicode line separators, where some engines start a new line
+_SYNTAX = (
+    "\\`*_[]{}|<>&#~^=$@!:\r\u2028\u2029"  # and CR and the Unicode line separators, where some engines start a new line
+)
 _SAFE_FIRST = "/\"'(,;"  # characters that start no block construct in any engine
 _TEXT_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in _SYNTAX})
 SPECIAL = re.compile("[" + re.escape(_SYNTAX) + "]")  # each becomes a reference
@@ -28,7 +30,12 @@ def escape_text(text: str, *, line_start: bool = True) -> str:
     """
     escaped = text.translate(_TEXT_ESCAPES)
     first = escaped[:1]
-    if line_start and first and (first.isdigit() or first.isascii() and not first.isalpha() and first not in _SAFE_FIRST) and not escaped.startswith("&#"):
+    if (
+        line_start
+        and first
+        and (first.isdigit() or first.isascii() and not first.isalpha() and first not in _SAFE_FIRST)
+        and not escaped.startswith("&#")
+    ):
         return f"&#{ord(first)};{escaped[1:]}"
     return escaped
 
@@ -41,7 +48,9 @@ def safe_url(url: str) -> str:
 def link_problem(url: str) -> str | None:
     """Why a link address is refused, or None for an http(s) address with a host or a mailto address."""
     if not url or url.startswith("#"):
-        return f"link target '{url}' points into the page: link another entry with [[id]], pages elsewhere with https://…"
+        return (
+            f"link target '{url}' points into the page: link another entry with [[id]], pages elsewhere with https://…"
+        )
     scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
     if scheme is None:
         return f"link target '{url}' is not a full URL: link entries with [[id]], pages elsewhere with https://…"

@@ -15,11 +15,10 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator
 from pydantic.json_schema import WithJsonSchema
 
-from .ids import ID_PATTERN, check_id
-
-from .yamlread import FORBIDDEN_CHARACTERS, character_name
 from .escaping import SAFE_SCHEMES, link_problem
+from .ids import ID_PATTERN, check_id
 from .prose import Prose, parse_prose
+from .yamlread import FORBIDDEN_CHARACTERS, character_name
 
 MAX_LINE = 300
 # List lengths: generous for real entries, and they keep every page, tag folder and redirect a build
@@ -33,14 +32,16 @@ MAX_QUESTIONS = 10
 MAX_STEPS = 40
 # Glossary names link every mention in other entries' prose: they must be words, not common ones.
 MIN_TERM_LETTERS = 3
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being below between both but by
 can could did do does doing down during each few for from further had has have having he her here hers herself him
 himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
 our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
 these they this those through to too under until up very was we were what when where which while who whom why will
 with would you your yours yourself yourselves customer customers business company service people team work
-""".split())
+""".split()
+)
 _TERM = re.compile(r"[^\W_][\w'’&./ -]*")  # words, with the apostrophes, hyphens and dots names have
 LINE_BREAKS = "\n\r\u2028\u2029"
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
@@ -73,7 +74,8 @@ def _single_line(value: str) -> str:
         raise ValueError(f"is {len(value)} characters; keep it under {MAX_LINE}")
     if tag := _TAG_START.search(value):
         raise ValueError(
-            f"'{tag.group()}' would start an HTML tag where the theme shows this line as HTML (tooltips, shortened titles): "
+            f"'{tag.group()}' would start an HTML tag where the theme shows this line as HTML "
+            "(tooltips, shortened titles): "
             "write it without the '<' or put a space after it ('a < b' is fine)"
         )
     return value
@@ -112,14 +114,19 @@ def _name(value: str, min_letters: int, what: str) -> str:
         bad = next(ch for ch in value if not (ch.isalnum() or ch in "'’&./ -"))
         raise ValueError(f"{what} is made of words: remove '{bad}' (letters, digits, spaces and ' - . & / only)")
     if sum(ch.isalpha() for ch in value) < min_letters:
-        raise ValueError(f"'{value}' is too short for {what} (at least {min_letters} letters): every mention in other entries would become a link")
+        raise ValueError(
+            f"'{value}' is too short for {what} (at least {min_letters} letters): "
+            "every mention in other entries would become a link"
+        )
     if " ".join(value.casefold().split()) in STOP_WORDS:
-        raise ValueError(f"'{value}' is a common word: as {what} it would link in nearly every entry; name the idea more precisely")
+        raise ValueError(
+            f"'{value}' is a common word: as {what} it would link in nearly every entry; name the idea more precisely"
+        )
     return value
 
 
 def fold_name(name: str) -> str:
-    """A term or other name as names compare: case-insensitive, runs of whitespace as one space, dotted and dotless i as i."""
+    """A term or other name as compared: case-insensitive, whitespace runs as one space, dotted and dotless i as i."""
     return " ".join(name.translate(_TURKISH_I).casefold().split())
 
 
@@ -164,12 +171,19 @@ def _iso_date(value: Any) -> Any:
 # What an editor checks as the contributor types (kb schema); the validators above stay the authority.
 # The loader keeps every scalar's text, so `title: 1984` or `tags: [2008]` are fine although YAML reads numbers.
 SCALAR = ["string", "number", "boolean"]
-ID_JSON = WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN.pattern}, {"type": "integer", "minimum": 0}]})
-LINE_JSON = WithJsonSchema({"type": SCALAR, "pattern": r"\S", "maxLength": MAX_LINE, "not": {"type": "string", "pattern": "<[A-Za-z/!?]"}})
+ID_JSON = WithJsonSchema(
+    {"anyOf": [{"type": "string", "pattern": ID_PATTERN.pattern}, {"type": "integer", "minimum": 0}]}
+)
+LINE_JSON = WithJsonSchema(
+    {"type": SCALAR, "pattern": r"\S", "maxLength": MAX_LINE, "not": {"type": "string", "pattern": "<[A-Za-z/!?]"}}
+)
 MARKDOWN_JSON = WithJsonSchema({"type": SCALAR})
 URL_JSON = WithJsonSchema({"type": "string", "pattern": r"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):"})
 DATE_JSON = WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
-MINUTES_JSON = WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 480}, {"type": "string", "pattern": r"^[1-9][0-9]{0,2}$"}]})
+MINUTES_JSON = WithJsonSchema(
+    {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 480}, {"type": "string", "pattern": r"^[1-9][0-9]{0,2}$"}]}
+)
+
 
 def Ref(*targets: str, key: str, inverse: str, unique: bool = True) -> Any:  # noqa: N802 - reads as a type
     """An id that must name an entry of one of the target kinds (any kind when none given)."""

@@ -8,16 +8,18 @@ counts as the same word).
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .links import KnowledgeBase
+from .addresses import entry_page
 from .escaping import escape_text
-from .prose import Words, escape_words
 from .fields import MIN_TERM_LETTERS, fold_name
+from .links import KnowledgeBase
+from .memo import Memo
+from .prose import escape_words
+from .prosepieces import Words
 
 MAX_LINKS_PER_TEXT = 20  # terms linked in one run of text: a paragraph naming thousands of terms stays linear to render
 _TITLE_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&\"'()[]`|\\*_<>{}:"})
@@ -25,11 +27,12 @@ _TITLE_ESCAPES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&\"'()[]`|\\*_<>{
 
 @dataclass(frozen=True)
 class GlossaryTerm:
-    """A definition as the linker needs it: its id, every name it goes by, and its summary."""
+    """A definition as the linker needs it: its id, every name it goes by, its summary and its page."""
 
     definition_id: str
     names: tuple[str, ...]
     summary: str
+    page: str  # the definition's Markdown path (addresses.entry_page)
 
 
 class Glossary:
@@ -37,11 +40,14 @@ class Glossary:
 
     def __init__(self, terms: list[GlossaryTerm]) -> None:
         self.by_name = {fold_name(name): term for term in terms for name in term.names}
+        self.pages = {term.definition_id: term.page for term in terms}
         names = [name.lower() for term in terms for name in term.names]
-        self.pattern = re.compile(rf"(?<![\w-])(?:{_trie_regex(_trie(names))})s?(?![\w-])", re.IGNORECASE) if names else None
+        self.pattern = (
+            re.compile(rf"(?<![\w-])(?:{_trie_regex(_trie(names))})s?(?![\w-])", re.IGNORECASE) if names else None
+        )
 
     def term_for(self, mention: str) -> GlossaryTerm | None:
-        """The term a matched mention names (plural 's' allowed); None where case-insensitive matching and folding disagree."""
+        """The term a match names (plural 's' allowed); None where case-insensitive matching and folding disagree."""
         folded = fold_name(mention)
         return self.by_name.get(folded) or self.by_name.get(folded[:-1])
 
@@ -64,32 +70,40 @@ def _trie_regex(node: dict) -> str:
     prose; the trie pattern reads each character once. Optional tails are greedy, so the
     longest name wins, as "deep customer focus" must over "customer focus".
     """
-    branches = [(r"\s+" if char == " " else re.escape(char)) + _trie_regex(child) for char, child in sorted(node.items(), key=lambda item: item[0] or "") if char is not None]
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
+        for char, child in sorted(node.items(), key=lambda item: item[0] or "")
+        if char is not None
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if None in node else body
 
 
-def glossary_from(kb: KnowledgeBase) -> Glossary:
-    """The glossary of every definition's term and also-known-as names."""
-    return _compiled_glossary(glossary_key(kb))
+def glossary_from(kb: KnowledgeBase, memo: Memo[Glossary] | None = None) -> Glossary:
+    """The glossary of every definition's term and other names; with a memo, compiled once per set of definitions."""
+    key = glossary_key(kb)
+    make = lambda: Glossary([GlossaryTerm(*term) for term in key])  # noqa: E731
+    return make() if memo is None else memo.get("glossary", key, make)
 
 
 def glossary_key(kb: KnowledgeBase) -> tuple:
-    """What the glossary is made of: each definition's id, names and summary."""
-    return tuple((entry.id, tuple(_linkable(entry.model.term, *entry.model.also_known_as)), entry.model.summary) for entry in kb.by_kind("definitions"))
+    """What the glossary is made of: each definition's id, names, summary and page."""
+    return tuple(
+        (
+            entry.id,
+            tuple(_linkable(entry.model.term, *entry.model.also_known_as)),
+            entry.model.summary,
+            entry_page(entry),
+        )
+        for entry in kb.by_kind("definitions")
+    )
 
 
 def _linkable(*names: str) -> list[str]:
-    """The names whose mentions are linked: an abbreviation of two letters (CX) is too easily a fragment of something else."""
+    """The names whose mentions are linked: a two-letter abbreviation (CX) is too easily part of something else."""
     return [name for name in names if sum(ch.isalpha() for ch in name) >= MIN_TERM_LETTERS]
-
-
-@functools.lru_cache(maxsize=1)
-def _compiled_glossary(key: tuple) -> Glossary:
-    """Compile the pattern once per set of definitions: preview rebuilds after other edits reuse it."""
-    return Glossary([GlossaryTerm(*term) for term in key])
 
 
 def link_words(piece: Words, glossary: Glossary, seen: set[str], url_for: Callable[[str], str]) -> str:
@@ -108,7 +122,10 @@ def link_words(piece: Words, glossary: Glossary, seen: set[str], url_for: Callab
         linked += 1
         seen.add(term.definition_id)
         out.append(escape_text(piece.text[position : match.start()], line_start=piece.line_start and position == 0))
-        out.append(f'[{escape_text(match.group(0), line_start=False)}]({url_for(term.definition_id)} "{link_title(term.summary)}")')
+        out.append(
+            f"[{escape_text(match.group(0), line_start=False)}]"
+            f'({url_for(term.definition_id)} "{link_title(term.summary)}")'
+        )
         position = match.end()
     out.append(escape_text(piece.text[position:], line_start=piece.line_start and position == 0))
     return "".join(out)

@@ -1,4 +1,4 @@
-"""Walking pydantic models: the model at a location, the fields there, what they say of themselves, the values a marker type carries."""
+"""Walking pydantic models: the model at a location, its fields, what they say of themselves, a marker type's values."""
 
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ def iter_marked(model: BaseModel, marker: type, path: tuple = ()):
 
 @functools.cache
 def _field_markers(model_class: type[BaseModel], marker: type) -> tuple[tuple[str, Any], ...]:
-    """The fields of a model that carry a marker or hold models, with the marker (or None); cached, as walking annotations is slow."""
+    """The fields of a model that carry a marker or hold models, with the marker (or None).
+
+    Cached, as walking annotations is slow.
+    """
     found = []
     for name, field in model_class.model_fields.items():
         mark = next((m for m in _annotated_metadata(field.annotation, field.metadata) if isinstance(m, marker)), None)

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 from . import csp
 from .addresses import absolute_url, entry_url, page_url, relative_path, short_url
-from .links import KnowledgeBase
 from .kinds import kind_names
+from .links import KnowledgeBase
 from .validate import ValidEntry
 
 INVENTORY_SCHEMA_VERSION = 1
-DEFAULT_PROJECT = "Customer-focus handbook"
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def _redirect(from_url: str, entry: ValidEntry, site_url: str | None) -> SiteFil
 
 
 def inventory_data(kb: KnowledgeBase, page_paths: list[str], *, project: str, site_url: str | None) -> dict:
-    """The inventory other tools read: every entry with its URL, former ids and dates, and the other pages (page_paths)."""
+    """The inventory other tools read: every entry with its URL, former ids and dates, and other pages (page_paths)."""
     entries = sorted(kb.entries.values(), key=lambda e: (e.kind, e.id))
     return {
         "schema_version": INVENTORY_SCHEMA_VERSION,
@@ -112,14 +111,19 @@ def sphinx_inventory(kb: KnowledgeBase, *, project: str) -> bytes:
         entry = kb.entries[new]
         # Former ids resolve straight to the new page (no redirect hop); -1 hides them from search.
         lines.append(_sphinx_object(old, "label", entry_url(entry), entry.model.title, priority="-1"))
-    header = f"# Sphinx inventory version 2\n# Project: {project}\n# Version: \n# The remainder of this file is compressed using zlib.\n"
+    header = (
+        f"# Sphinx inventory version 2\n# Project: {project}\n"
+        "# Version: \n# The remainder of this file is compressed using zlib.\n"
+    )
     return header.encode("utf-8") + zlib.compress("".join(lines).encode("utf-8"), 9)
 
 
 def _sphinx_object(name: str, role: str, url: str, title: str, priority: str = "1") -> str:
-    """One line of the std domain, shortened as Sphinx writes it: '$' ends a URI that ends in the name, '-' is a title equal to it."""
-    name, title = " ".join(name.split()), " ".join(title.split())  # one line, single spaces: Sphinx splits the line on whitespace
+    """One std domain line as Sphinx shortens it: '$' ends a URI that ends in the name, '-' is a title equal to it."""
+    name, title = (
+        " ".join(name.split()),
+        " ".join(title.split()),
+    )  # one line, single spaces: Sphinx splits the line on whitespace
     if url.endswith(name):
         url = url[: -len(name)] + "$"
     return f"{name} std:{role} {priority} {url} {'-' if title == name else title}\n"
-

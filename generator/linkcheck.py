@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
 from .addresses import FEED_FILE, INVENTORY_FILE, SHORT_LINK_FOLDER, SPHINX_INVENTORY_FILE
+from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
 from .inventory import INVENTORY_SCHEMA_VERSION
 from .kinds import REGISTRY, singular
 
@@ -32,17 +32,44 @@ class Handbook:
     files: frozenset[str]  # other pages and files, relative to the base: "", "tags/", "feed.xml"
 
 
-def handbook_from_inventory(data: object, source: str, base_urls: list[str], site_files: set[str] | None = None) -> Handbook:
+def handbook_from_inventory(
+    data: object, source: str, base_urls: list[str], site_files: set[str] | None = None
+) -> Handbook:
     """Read an inventory.json (already parsed); site_files lists a local build's files when there is one."""
-    if not isinstance(data, dict) or data.get("schema_version") != INVENTORY_SCHEMA_VERSION or not isinstance(data.get("entries"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("schema_version") != INVENTORY_SCHEMA_VERSION
+        or not isinstance(data.get("entries"), list)
+    ):
         found = data.get("schema_version") if isinstance(data, dict) else None
-        raise KbError([Diagnostic(SourceLocation(source), f"not a handbook inventory of schema version {INVENTORY_SCHEMA_VERSION} (found {found!r}): download inventory.json from the handbook again, or point --inventory at a site built by 'kb build'")])
+        raise KbError(
+            [
+                Diagnostic(
+                    SourceLocation(source),
+                    f"not a handbook inventory of schema version {INVENTORY_SCHEMA_VERSION} (found {found!r}): "
+                    "download inventory.json from the handbook again, "
+                    "or point --inventory at a site built by 'kb build'",
+                )
+            ]
+        )
     try:
         entries = {item["id"]: item["kind"] for item in data["entries"]}
         aliases = {old: item["id"] for item in data["entries"] for old in item.get("aliases", [])}
-        files = set(data.get("pages", [])) | {INVENTORY_FILE, SPHINX_INVENTORY_FILE, FEED_FILE, "sitemap.xml"} | (site_files or set())
+        files = (
+            set(data.get("pages", []))
+            | {INVENTORY_FILE, SPHINX_INVENTORY_FILE, FEED_FILE, "sitemap.xml"}
+            | (site_files or set())
+        )
     except (KeyError, TypeError, AttributeError) as exc:
-        raise KbError([Diagnostic(SourceLocation(source), f"inventory entries are malformed ({type(exc).__name__}: {exc}): download inventory.json from the handbook again")]) from None
+        raise KbError(
+            [
+                Diagnostic(
+                    SourceLocation(source),
+                    f"inventory entries are malformed ({type(exc).__name__}: {exc}): "
+                    "download inventory.json from the handbook again",
+                )
+            ]
+        ) from None
     bases = [*base_urls, *([data["base_url"]] if data.get("base_url") else [])]
     return Handbook(tuple(dict.fromkeys(_with_slash(b) for b in bases)), entries, aliases, frozenset(files))
 
@@ -50,7 +77,11 @@ def handbook_from_inventory(data: object, source: str, base_urls: list[str], sit
 def site_file_keys(relative_paths: list[str]) -> set[str]:
     """URL keys of a built site's files: 'a/b/index.html' is also reachable as 'a/b/'."""
     keys = set(relative_paths)
-    keys |= {path.removesuffix("index.html") for path in relative_paths if path == "index.html" or path.endswith("/index.html")}
+    keys |= {
+        path.removesuffix("index.html")
+        for path in relative_paths
+        if path == "index.html" or path.endswith("/index.html")
+    }
     return keys
 
 
@@ -84,7 +115,7 @@ def _base_of(url: str, base_urls: tuple[str, ...]) -> str | None:
 
 def _check_link(url: str, base: str, handbook: Handbook) -> tuple[str, str] | None:
     """Classify one link: None when it works, else (severity, message) with the link to use instead."""
-    parts = urlsplit(url[len(base):] if url.startswith(base) else "")
+    parts = urlsplit(url[len(base) :] if url.startswith(base) else "")
     segments = [unquote(s) for s in parts.path.split("/") if s]
     if segments and segments[-1] == "index.html":
         segments.pop()
@@ -98,18 +129,31 @@ def _check_link(url: str, base: str, handbook: Handbook) -> tuple[str, str] | No
     return "error", f"broken link {url}: there is no page '{key}' in the handbook.{hint}"
 
 
-def _check_entry_link(url: str, base: str, folder: str, entry_id: str, fragment: str, handbook: Handbook) -> tuple[str, str] | None:
+def _check_entry_link(
+    url: str, base: str, folder: str, entry_id: str, fragment: str, handbook: Handbook
+) -> tuple[str, str] | None:
     """Check a /<kind>/<id>/ or /go/<id>/ link: live, renamed (it redirects), in the wrong kind, or unknown."""
     if entry_id in handbook.aliases:
         new = handbook.aliases[entry_id]
         target = f"{SHORT_LINK_FOLDER}/{new}/" if folder == SHORT_LINK_FOLDER else f"{handbook.entries[new]}/{new}/"
-        return "warning", f"{url}: '{entry_id}' was renamed to '{new}' (the old link redirects): link to {base}{target}{fragment} instead"
+        return (
+            "warning",
+            f"{url}: '{entry_id}' was renamed to '{new}' (the old link redirects): "
+            f"link to {base}{target}{fragment} instead",
+        )
     kind = handbook.entries.get(entry_id)
     if kind is None:
-        hint = did_you_mean(entry_id, [*handbook.entries, *handbook.aliases]) or " Search the handbook for the entry's new name."
+        hint = (
+            did_you_mean(entry_id, [*handbook.entries, *handbook.aliases])
+            or " Search the handbook for the entry's new name."
+        )
         return "error", f"broken link {url}: no entry with id '{entry_id}'.{hint}"
     if folder not in (SHORT_LINK_FOLDER, kind):
-        return "error", f"broken link {url}: '{entry_id}' is {_a(singular(kind))}, not {_a(singular(folder))}: link to {base}{kind}/{entry_id}/{fragment}"
+        return (
+            "error",
+            f"broken link {url}: '{entry_id}' is {_a(singular(kind))}, not {_a(singular(folder))}: "
+            f"link to {base}{kind}/{entry_id}/{fragment}",
+        )
     return None
 
 

@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, SourceLocation, did_you_mean
-from .kinds import kind_names, singular
 from .fields import MarkdownText, RefTo, fold_name
 from .introspect import iter_marked
+from .kinds import kind_names, singular
 from .validate import ValidEntry, dotted_path
 
 # Each relation has a stable key for each end; pages head its lists with these words. Code and templates
@@ -62,7 +62,9 @@ class KnowledgeBase:
     def by_kind(self, kind: str) -> list[ValidEntry]:
         """Entries of one kind, A to Z by title (a fresh list: callers may change it)."""
         if kind not in self._by_kind:  # sorted once: a render asks ~20 times, and entries never change after linking
-            self._by_kind[kind] = sorted((e for e in self.entries.values() if e.kind == kind), key=lambda e: (e.model.title.casefold(), e.id))
+            self._by_kind[kind] = sorted(
+                (e for e in self.entries.values() if e.kind == kind), key=lambda e: (e.model.title.casefold(), e.id)
+            )
         return list(self._by_kind[kind])
 
     def outgoing(self, entry_id: str, key: str) -> list[ValidEntry]:
@@ -128,7 +130,12 @@ def _index_ids(entries: list[ValidEntry], diagnostics: list[Diagnostic]) -> dict
             index[entry.id] = entry
             continue
         for here, there in ((entry, first), (first, entry)):
-            diagnostics.append(Diagnostic(SourceLocation(here.raw.path), f"id '{entry.id}' is also used by {there.raw.path}: ids are unique across all kinds, rename one"))
+            diagnostics.append(
+                Diagnostic(
+                    SourceLocation(here.raw.path),
+                    f"id '{entry.id}' is also used by {there.raw.path}: ids are unique across all kinds, rename one",
+                )
+            )
     return index
 
 
@@ -139,29 +146,48 @@ def _index_aliases(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) 
         for position, alias in enumerate(entry.model.aliases):
             where = entry.raw.locate(("aliases", position))
             if alias in index:
-                diagnostics.append(Diagnostic(where, f"alias '{alias}' is the id of a live entry ({index[alias].raw.path}): remove the alias"))
+                diagnostics.append(
+                    Diagnostic(
+                        where, f"alias '{alias}' is the id of a live entry ({index[alias].raw.path}): remove the alias"
+                    )
+                )
             elif alias in aliases:
-                diagnostics.append(Diagnostic(where, f"alias '{alias}' is already an alias of '{aliases[alias]}': an old id can redirect to one entry only"))
+                diagnostics.append(
+                    Diagnostic(
+                        where,
+                        f"alias '{alias}' is already an alias of '{aliases[alias]}': "
+                        "an old id can redirect to one entry only",
+                    )
+                )
             else:
                 aliases[alias] = entry.id
     return aliases
 
 
 def _check_glossary_names(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) -> None:
-    """A term or other name belongs to one definition: a second one would take over its links and its inventory entry."""
+    """A term or other name belongs to one definition: a second one would take over its links and inventory entry."""
     owners: dict[str, tuple[ValidEntry, tuple]] = {}
     for entry in sorted(index.values(), key=lambda e: e.raw.path):
         if entry.kind != "definitions":
             continue
         model = entry.model  # a partial model may lack either field: its schema error is reported already
-        names = [(("term",), getattr(model, "term", None)), *((("also_known_as", i), n) for i, n in enumerate(getattr(model, "also_known_as", [])))]
+        names = [
+            (("term",), getattr(model, "term", None)),
+            *((("also_known_as", i), n) for i, n in enumerate(getattr(model, "also_known_as", []))),
+        ]
         for path, name in names:
             if not isinstance(name, str):
                 continue
             first = owners.setdefault(fold_name(name), (entry, path))
             if first[0] is not entry:
                 where = first[0].raw.locate(first[1])
-                diagnostics.append(Diagnostic(entry.raw.locate(path), f"'{name}' is already a name of the definition in {where}: a name belongs to one definition; merge them or choose another name"))
+                diagnostics.append(
+                    Diagnostic(
+                        entry.raw.locate(path),
+                        f"'{name}' is already a name of the definition in {where}: "
+                        "a name belongs to one definition; merge them or choose another name",
+                    )
+                )
 
 
 def _declared_relations(entry: ValidEntry, index, aliases, diagnostics, hints: _Hints) -> list[Relation]:
@@ -190,7 +216,9 @@ def _prose_mentions(entry: ValidEntry, index, aliases, diagnostics, hints: _Hint
             problem = _target_problem(entry, link.target, (), index, aliases, self_ok=True, hints=hints)
             if problem and reported < MAX_PROBLEMS:
                 reported += 1
-                diagnostics.append(Diagnostic(entry.raw.find_in(path, f"[[{link.target}"), f"link [[{link.target}]]: {problem}"))
+                diagnostics.append(
+                    Diagnostic(entry.raw.find_in(path, f"[[{link.target}"), f"link [[{link.target}]]: {problem}")
+                )
             elif not problem and link.target != entry.id:
                 found.append(Relation(entry.id, link.target, "mentions", "mentioned-in"))
     return found
@@ -208,7 +236,9 @@ class _Hints:
         return self.left >= 0
 
 
-def _target_problem(entry: ValidEntry, target: str, kinds: tuple[str, ...], index, aliases, *, hints: _Hints, self_ok: bool = False) -> str | None:
+def _target_problem(
+    entry: ValidEntry, target: str, kinds: tuple[str, ...], index, aliases, *, hints: _Hints, self_ok: bool = False
+) -> str | None:
     """Say what is wrong with a reference, with a suggestion while hints last; None when it resolves."""
     if target in aliases:
         return f"'{target}' was renamed to '{aliases[target]}': use the new id"

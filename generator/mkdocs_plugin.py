@@ -11,7 +11,6 @@ published file is checked (verify.py): a problem fails the build, so `kb build` 
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import time
@@ -20,27 +19,42 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from jinja2.bccache import BytecodeCache
+from mkdocs.config import base
+from mkdocs.config import config_options as option
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from .addresses import kind_index_page
+from . import collector
 from .csp import with_policy
 from .errors import KbError
-from .kinds import REGISTRY
 from .pipeline import StageCache, build_pages, site_files
 from .render import MemoryBytecodeCache
 from .sanitize import escape_html, sanitize_html
+from .settings import Settings, nav_with_every_kind
 from .verify import verify_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
 MAX_REPORTED = 20  # problems listed when the published site fails verification; the rest are counted
-CLOCK_SLACK_S = 2.0  # file systems that keep modification times to the second or two (FAT) still count a new file as changed
+CLOCK_SLACK_S = (
+    2.0  # file systems that keep modification times to the second or two (FAT) still count a new file as changed
+)
 
 
-class KnowledgeBasePlugin(BasePlugin):
+class KnowledgeBaseConfig(base.Config):
+    """The plugin's options in mkdocs.yml (`plugins: [kb: {...}]`); paths are relative to mkdocs.yml."""
+
+    content_dir = option.Type(str, default="content")
+    templates_dir = option.Type(str, default="site_templates")
+    project = option.Optional(
+        option.Type(str)
+    )  # the name inventories and the feed give the handbook (default: site_name)
+
+
+class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     """Adds the handbook's generated pages to the MkDocs build."""
 
     cache: StageCache | None = None
@@ -52,7 +66,7 @@ class KnowledgeBasePlugin(BasePlugin):
     build_started = 0.0  # time.time() when this build began: a preview rebuild verifies only the files it wrote
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Keep parsed entries between preview rebuilds; let `mkdocs serve --dirty` (what `kb serve` runs) pass --strict."""
+        """Keep parsed entries between preview rebuilds; let `kb serve`'s `mkdocs serve --dirty` pass --strict."""
         # MkDocs keeps a plugin that has on_startup alive across `serve` rebuilds, so the cache persists.
         self.cache = StageCache() if command == "serve" else None
         self.compiled_templates = MemoryBytecodeCache() if command == "serve" else None
@@ -68,7 +82,7 @@ class KnowledgeBasePlugin(BasePlugin):
             logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_build_warning)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Give every kind an A-Z page in the navigation: mkdocs.yml orders them, the kind registry adds any it lacks."""
+        """Give every kind an A-Z page in the nav: mkdocs.yml orders them, the kind registry adds any it lacks."""
         if config.nav is not None:
             config.nav = nav_with_every_kind(config.nav)
         return config
@@ -77,21 +91,38 @@ class KnowledgeBasePlugin(BasePlugin):
         """Note when the build began."""
         self.build_started = time.time()
 
+    def settings(self, config: MkDocsConfig) -> Settings:
+        """The project's settings: this plugin's options with the site's name and address."""
+        return Settings(
+            Path(config.config_file_path).resolve().parent,
+            self.config.content_dir,
+            self.config.templates_dir,
+            self.config.project or config.site_name,
+            config.site_url,
+        )
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        """Rebuild the preview when an entry or a page template changes."""
+        settings = self.settings(config)
+        for folder in (settings.content, settings.templates):
+            server.watch(str(folder))
+        return server
+
     @event_priority(100)  # first, so plugins that index files in on_files see our pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Generate the pages and site files, then exempt them from garbage collection until the build ends."""
+        """Generate the pages and site files; under kb, exempt them from garbage collection until the build ends."""
         try:
             return self._add_generated_files(files, config)
         finally:
-            # What exists now (config, files, page texts) lives until the build ends: freezing it spares
-            # each of the collector's full passes during the page builds from rescanning it.
-            gc.freeze()
+            collector.freeze_until_built()
 
     def _add_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
         _refuse_files_outside(files, config.docs_dir)
-        root = Path(config.config_file_path).resolve().parent
+        s = self.settings(config)
         try:
-            kb, pages = build_pages(root, site_url=config.site_url, cache=self.cache)
+            kb, pages = build_pages(
+                s.root, s.templates, s.site_url, self.cache, content_dir=s.content_dir, project=s.project
+            )
         except KbError as exc:
             raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
         if self.built is not None and (inputs := _theme_inputs(config)) != self.theme_inputs:
@@ -104,11 +135,13 @@ class KnowledgeBasePlugin(BasePlugin):
             file = self._generated(config, page.path, page.markdown, inclusion)
             file.edit_uri = page.source_path  # "edit this page" opens the entry's YAML, not generated Markdown
             files.append(file)
-        for extra in site_files(kb, pages, project=config.site_name, site_url=config.site_url):  # redirects, inventories, feed
+        for extra in site_files(kb, pages, project=s.project, site_url=s.site_url):  # redirects, inventories, feed
             files.append(self._generated(config, extra.path, extra.content))
         return files
 
-    def _generated(self, config: MkDocsConfig, path: str, content: str | bytes, inclusion=InclusionLevel.UNDEFINED) -> File:
+    def _generated(
+        self, config: MkDocsConfig, path: str, content: str | bytes, inclusion=InclusionLevel.UNDEFINED
+    ) -> File:
         """An in-memory file; in the preview it is unmodified when the last good build had the same content."""
         file = _GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
         if self.built is not None:
@@ -122,15 +155,17 @@ class KnowledgeBasePlugin(BasePlugin):
         # Raising here makes MkDocs call on_build_error, and `kb build` keeps the previous site. A preview
         # rebuild after a good build reads only what it rewrote: the rest was verified before.
         since = self.build_started - CLOCK_SLACK_S if self.built else None
-        base_path = urlsplit(config.site_url).path if config.site_url else "/"  # where MkDocs' 404.html finds the scripts
+        base_path = (
+            urlsplit(config.site_url).path if config.site_url else "/"
+        )  # where MkDocs' 404.html finds the scripts
         _refuse_unsafe_site(Path(config.site_dir), config.theme.dirs, base_path, since, preview=self.built is not None)
-        gc.unfreeze()  # a preview server builds again and again: let this build's objects be collected
+        collector.release()
         if self.built is not None:
             self.built = self.building
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed preview build may have written some pages and not others: rebuild them all next time."""
-        gc.unfreeze()
+        collector.release()
         if self.built is not None:
             self.built = {}
 
@@ -149,7 +184,11 @@ class KnowledgeBasePlugin(BasePlugin):
     @event_priority(-100)
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The same policy on the theme's static pages (404.html), which MkDocs renders without a page."""
-        return with_policy(output_content, preview=self.built is not None) if template_name.endswith(".html") else output_content
+        return (
+            with_policy(output_content, preview=self.built is not None)
+            if template_name.endswith(".html")
+            else output_content
+        )
 
     @event_priority(-100)  # last, so nothing another plugin adds to the body escapes the allowlist
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -166,50 +205,47 @@ class KnowledgeBasePlugin(BasePlugin):
 def _refuse_files_outside(files: Files, docs_dir: str) -> None:
     """Stop the build if a symlink would publish a file from outside docs_dir (MkDocs follows them)."""
     docs = Path(docs_dir).resolve()
-    escaping = [f.src_uri for f in files if f.src_dir == docs_dir and not Path(f.abs_src_path).resolve().is_relative_to(docs)]
+    escaping = [
+        f.src_uri for f in files if f.src_dir == docs_dir and not Path(f.abs_src_path).resolve().is_relative_to(docs)
+    ]
     if escaping:
-        raise PluginError(f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. Replace each symlink with the file itself.")
+        raise PluginError(
+            f"{docs_dir} links to files outside it: {', '.join(sorted(escaping))}. "
+            "Replace each symlink with the file itself."
+        )
 
 
-def _refuse_unsafe_site(site_dir: Path, theme_dirs: list[str], base_path: str, changed_since: float | None, *, preview: bool = False) -> None:
+def _refuse_unsafe_site(
+    site_dir: Path, theme_dirs: list[str], base_path: str, changed_since: float | None, *, preview: bool = False
+) -> None:
     """Stop the build with the first problems verify.py finds in the published files, if any."""
     problems = verify_site(site_dir, theme_dirs, base_path=base_path, changed_since=changed_since, preview=preview)
     if problems:
-        shown = problems[:MAX_REPORTED] + ([f"and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else [])
+        shown = problems[:MAX_REPORTED] + (
+            [f"and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
+        )
         raise PluginError(f"the built site has {len(problems)} unsafe part(s):\n" + "\n".join(shown))
 
 
 def _theme_inputs(config: MkDocsConfig) -> tuple:
-    """mkdocs.yml and the theme's override files, by size and time: a page's HTML depends on them, not only on its Markdown."""
+    """mkdocs.yml and the theme's overrides, by size and time: a page's HTML depends on them, not just its Markdown."""
     paths = [Path(config.config_file_path)]
     if config.theme.custom_dir:
         paths += sorted(path for path in Path(config.theme.custom_dir).rglob("*") if path.is_file())
     return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
 
 
-def nav_with_every_kind(nav: list) -> list:
-    """The nav with an entry for each kind's A-Z page it lacks, after the last kind page it has."""
-    listed = [index for index, item in enumerate(nav) if isinstance(item, dict) and set(item.values()) & _kind_pages()]
-    present = {page for item in nav if isinstance(item, dict) for page in item.values() if isinstance(page, str)}
-    missing = [{kind.title: kind_index_page(folder)} for folder, kind in REGISTRY.items() if kind_index_page(folder) not in present]
-    at = listed[-1] + 1 if listed else len(nav)
-    return nav[:at] + missing + nav[at:]
-
-
-def _kind_pages() -> set[str]:
-    """The A-Z page of every kind."""
-    return {kind_index_page(folder) for folder in REGISTRY}
-
-
 class _SourceNamer(logging.Filter):
-    """Adds the YAML file to any warning or error that names a generated page, so no failure points only at Markdown nobody wrote.
+    """Adds the YAML file to any warning or error naming a generated page: none points only at Markdown nobody wrote.
 
-    Whatever `kb check` accepts should build; a message here means a gap in the generator, and the YAML is where to look.
+    Whatever `kb check` accepts should build; a message here means a gap in the generator,
+    and the YAML is where to look.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.by_page: dict[str, str] = {}  # generated page path -> its YAML file
+
     _PAGE = re.compile(r"[\w.-]+/[\w.-]+\.md")
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -227,7 +263,7 @@ def _drop_dirty_build_warning(record: logging.LogRecord) -> bool:
 
 
 class _GeneratedFile(File):
-    """A generated file whose modified state the plugin decides: MkDocs would treat in-memory content as always modified."""
+    """A generated file whose modified state the plugin decides: MkDocs would deem in-memory content always modified."""
 
     unchanged = False
 

@@ -3,7 +3,7 @@
 lexbor (through selectolax) parses a page by the HTML standard, exactly as a browser does: the
 elements and attributes checked here are the ones a browser creates, wherever html.parser and a
 browser would have disagreed (comments like <!-->, CDATA sections, `</script foo>`, markup in a
-<style> inside <svg>). The rules are verify.py's. A page is read once, by one CSS query answered
+<style> inside <svg>). The rules are verifyrules.py's. A page is read once, by one CSS query answered
 in C for the few elements the rules concern, and one more in its body (Material's .md-content).
 
 Raw-text scans of the page, lower-cased with every separator of attributes made a space, decide
@@ -21,23 +21,27 @@ import functools
 import posixpath
 import re
 import threading
+from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
 
 from . import csp
-from .verify import (
-    _MARKUP_START,
-    _SCRIPT_END_OR_ESCAPE,
+from .verifyrules import (
     ACTIVE_ELEMENTS,
     BODY_FORBIDDEN,
+    MARKUP_START,
+    SCRIPT_END_OR_ESCAPE,
     SCRIPT_URL_ATTRIBUTES,
-    Site,
-    _show,
+    WATCHED_ATTRIBUTES,
     css_problems,
     link_problem,
     refresh_problem,
+    show,
     url_problems,
 )
+
+if TYPE_CHECKING:  # verify.py builds on this module
+    from .verify import Site
 
 # Lower-case; the characters an attribute name follows (whitespace, '/', a quote) become a space.
 _NORMAL = bytes.maketrans(bytes(range(65, 91)) + b"\t\n\f\r/\"'", bytes(range(97, 123)) + b" " * 7)
@@ -49,20 +53,37 @@ _ATTRIBUTE_NAME = re.compile(rb"= *([^ >=]+) ")  # backwards, as above
 # The elements whose tags alone decide which queries a page needs.
 _SCANNED_TAGS = ACTIVE_ELEMENTS | {"noscript", "style", "template"}
 _TAG = re.compile(rb"<(%s)[ >]" % b"|".join(sorted((tag.encode() for tag in _SCANNED_TAGS), key=len, reverse=True)))
-_WATCHED = SCRIPT_URL_ATTRIBUTES | {"style", "title"}
 # What every page is queried for: a script URL holds ':' once decoded, and a link (<a>, <area>) loads nothing.
-_ALWAYS = ["script", "meta[http-equiv]", ".md-ellipsis", "div.md-content", '[title*="<"]', '[href*=":"]', "[href]:not(a):not(area)", "[src]"]
+_ALWAYS = [
+    "script",
+    "meta[http-equiv]",
+    ".md-ellipsis",
+    "div.md-content",
+    '[title*="<"]',
+    '[href*=":"]',
+    "[href]:not(a):not(area)",
+    "[src]",
+]
 _IN_BODY = ", ".join(sorted(BODY_FORBIDDEN - {"style"}) + ["script"])
 _ENGINE = threading.local()
 # lexbor's numbers of the elements the query dispatches on (a number is cheaper to read from a node than its name).
-_IDS = {node.tag: node.tag_id for node in LexborHTMLParser("<script></script><meta><link><style></style><template></template><div>").root.traverse()}
-_SCRIPT, _META, _LINK, _STYLE, _TEMPLATE, _DIV = (_IDS[tag] for tag in ("script", "meta", "link", "style", "template", "div"))
+_IDS = {
+    node.tag: node.tag_id
+    for node in LexborHTMLParser(
+        "<script></script><meta><link><style></style><template></template><div>"
+    ).root.traverse()
+}
+_SCRIPT, _META, _LINK, _STYLE, _TEMPLATE, _DIV = (
+    _IDS[tag] for tag in ("script", "meta", "link", "style", "template", "div")
+)
 
 
 def page_problems(site: Site, rel: str, data: bytes) -> list[str]:
     """Every problem of an HTML page published at rel, one line each."""
     page = _Page(site, rel, data.translate(_NORMAL))
-    for scripting in (False, True) if "noscript" in page.tags else (False,):  # without and with scripts, as browsers read <noscript>
+    for scripting in (
+        (False, True) if "noscript" in page.tags else (False,)
+    ):  # without and with scripts, as browsers read <noscript>
         page.check(LexborHTMLParser(data, scripting=scripting), policy=not scripting)
     return [f"{rel}: {problem}" for problem in dict.fromkeys(page.problems)]
 
@@ -87,8 +108,8 @@ def _attribute_problems(tag: str, attributes: tuple[tuple[str, str | None], ...]
             problems += url_problems(tag, name, value or "")
         elif name == "style":
             problems += (f"<{tag} style=…>: {problem}" for problem in css_problems(value or ""))
-        elif name == "title" and value and _MARKUP_START.search(value):
-            problems.append(f"<{tag} title={_show(value)}>: Material's tooltips render a title as HTML")
+        elif name == "title" and value and MARKUP_START.search(value):
+            problems.append(f"<{tag} title={show(value)}>: Material's tooltips render a title as HTML")
     return tuple(problems)
 
 
@@ -104,10 +125,16 @@ class _Page:
         self.site, self.folder = site, posixpath.dirname(rel)
         self.problems: list[str] = []
         backwards = text[::-1]
-        names = {name[::-1].decode("utf-8", "replace") for name in _ATTRIBUTE_NAME.findall(backwards)} if _RARE_OR_HANDLER.search(backwards) else set()
+        names = (
+            {name[::-1].decode("utf-8", "replace") for name in _ATTRIBUTE_NAME.findall(backwards)}
+            if _RARE_OR_HANDLER.search(backwards)
+            else set()
+        )
         self.handlers = any(name.startswith("on") for name in names)
         styled = "style" in names
-        extra = [r"[xlink\:href]" if name == "xlink:href" else f"[{name}]" for name in sorted(names & SCRIPT_URL_ATTRIBUTES)]
+        extra = [
+            r"[xlink\:href]" if name == "xlink:href" else f"[{name}]" for name in sorted(names & SCRIPT_URL_ATTRIBUTES)
+        ]
         self.tags = {match.decode() for match in _TAG.findall(text)}
         self.active_tags = self.tags & ACTIVE_ELEMENTS
         watched = sorted(self.tags & {"style", "template"}) + ["[style]"] * styled
@@ -132,7 +159,7 @@ class _Page:
             self._check_policy(tree)
 
     def _check_scope(self, root: LexborNode, body: bool) -> None:
-        """Every rule on a document (root: its <html>) or a template's content; body: all of it is contributor content."""
+        """Every rule on a document (root: its <html>) or a template's content; body: all of it is from contributors."""
         seen, contents, scripts, styled, templates = set(), [], [], [], []
         for node in _css(self.query, root):
             number = node.mem_id
@@ -160,9 +187,11 @@ class _Page:
                     contents.append(node)
                 if "md-ellipsis" in classes:
                     text = node.text()
-                    if _MARKUP_START.search(text):
-                        self.report(f"text {_show(text.strip())} in .md-ellipsis: Material copies it into a tooltip as HTML")
-            if attributes.keys() & _WATCHED:
+                    if MARKUP_START.search(text):
+                        self.report(
+                            f"text {show(text.strip())} in .md-ellipsis: Material copies it into a tooltip as HTML"
+                        )
+            if attributes.keys() & WATCHED_ATTRIBUTES:
                 tag = node.tag.lower()
                 self.problems += _attribute_problems(tag, tuple(attributes.items()))
                 if "style" in attributes:
@@ -185,7 +214,7 @@ class _Page:
                     self._check_scope(fragments[template.mem_id], body or template.mem_id in in_body)
 
     def _check_body(self, bodies: list[LexborNode]) -> set[int]:
-        """Report the forbidden elements inside each body (a scope, or a .md-content); the ids of its watched elements."""
+        """Report forbidden elements inside each body (a scope, or a .md-content); the ids of its watched elements."""
         found = set()
         for body in bodies:
             for node in _css(self.body_query, body):
@@ -197,14 +226,14 @@ class _Page:
 
     def _check_style(self, text: str) -> None:
         """A <style> element's stylesheet: no loads from other hosts, and no markup."""
-        if _MARKUP_START.search(text):
+        if MARKUP_START.search(text):
             self.report("markup inside <style>: a browser may parse it as elements (as inside <svg>)")
         for problem in css_problems(text):
             self.report(f"<style>: {problem}")
 
     def _check_script(self, text: str, attributes: dict[str, str | None], body: bool) -> None:
         """No script in the body; elsewhere a file of the site, or an inline script of the theme's."""
-        if _SCRIPT_END_OR_ESCAPE.search(text):
+        if SCRIPT_END_OR_ESCAPE.search(text):
             self.report("<script> whose text holds '</script' or '<!--': browsers end it elsewhere")
         if body:
             self.report("<script> in the page body")
@@ -217,7 +246,7 @@ class _Page:
             return
         theirs, digest = self.site.inline_script(text)
         if not theirs:
-            self.report(f"inline <script> {_show(text.strip())} that the theme's templates do not emit")
+            self.report(f"inline <script> {show(text.strip())} that the theme's templates do not emit")
         self.inline_hashes.append(digest)
 
     def _check_policy(self, tree: LexborHTMLParser) -> None:
@@ -225,11 +254,15 @@ class _Page:
         head = tree.head
         first = next((node for node in head.iter() if node.is_element_node), None) if head is not None else None
         attributes = first.attributes if first is not None and first.tag == "meta" else {}
-        policy = attributes.get("content") or "" if (attributes.get("http-equiv") or "").strip().lower() == "content-security-policy" else None
+        policy = (
+            attributes.get("content") or ""
+            if (attributes.get("http-equiv") or "").strip().lower() == "content-security-policy"
+            else None
+        )
         expected = {_policy(tuple(self.inline_hashes), self.site.preview)}
         if not self.inline_hashes and not self.loads_scripts:
             expected.add(_policy(None, False))  # a redirect stub
         if policy is None:
             self.report("no Content-Security-Policy <meta> as the first element of <head>")
         elif policy not in expected:
-            self.report(f"Content-Security-Policy {_show(policy)} does not fit the page's scripts")
+            self.report(f"Content-Security-Policy {show(policy)} does not fit the page's scripts")

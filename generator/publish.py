@@ -20,11 +20,13 @@ from typing import IO
 
 from .errors import printable
 from .pipeline import build_pages, site_files
+from .settings import Settings
 
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 # The project's own folders. A build swaps its output folder in whole, so an output folder that is one
 # of them, lies inside one, or holds the project would delete the sources (`--markdown-only .` did).
 SOURCE_FOLDERS = ("content", "site_templates", "generator", "tests", ".git")
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")  # an engine's terminal colours (Zensical's are always on)
 
 
 class OutputRefused(Exception):
@@ -36,9 +38,14 @@ def output_folder(root: Path, folder: Path, option: str) -> Path:
     out = folder.resolve()
     problem = _source_clash(root, out)
     if problem:
-        raise OutputRefused(f"{option} {out}: {problem}, and a build replaces its output folder whole: choose a new folder such as {root / 'out'}, or one outside the project")
+        raise OutputRefused(
+            f"{option} {out}: {problem}, and a build replaces its output folder whole: "
+            f"choose a new folder such as {root / 'out'}, or one outside the project"
+        )
     if out.exists() and not out.is_dir():
-        raise OutputRefused(f"{option} {out}: it is a file, and a build would replace it by a folder: name a folder instead")
+        raise OutputRefused(
+            f"{option} {out}: it is a file, and a build would replace it by a folder: name a folder instead"
+        )
     return out
 
 
@@ -64,21 +71,24 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-def write_markdown(root: Path, out: Path) -> tuple[int, int]:
-    """Write every generated page as Markdown under out/ (never outside it), with the redirects and inventories; return both counts."""
-    site_url = os.environ.get("KB_SITE_URL") or None
-    kb, pages = build_pages(root, site_url=site_url)
-    with _fresh_folder(out) as fresh:  # a new folder each time, so pages of deleted entries never linger
+def write_markdown(settings: Settings, out: Path) -> tuple[int, int]:
+    """Write every generated page as Markdown under out/ (never outside it), with the redirects and inventories;
+    return both counts."""
+    site_url, project = settings.site_url, settings.project
+    kb, pages = build_pages(
+        settings.root, settings.templates, site_url, content_dir=settings.content_dir, project=project
+    )
+    extras = site_files(kb, pages, project=project, site_url=site_url)
+    with fresh_folder(out) as fresh:  # a new folder each time, so pages of deleted entries never linger
         for page in pages:
-            _write_inside(fresh, page.path, page.markdown.encode("utf-8"))
-        extras = site_files(kb, pages, site_url=site_url)
+            write_inside(fresh, page.path, page.markdown.encode("utf-8"))
         for extra in extras:
-            _write_inside(fresh, extra.path, extra.content)
-        _swap_into_place(fresh, out)
+            write_inside(fresh, extra.path, extra.content)
+        swap_into_place(fresh, out)
     return len(pages), len(extras)
 
 
-def _write_inside(out: Path, relative: str, data: bytes) -> None:
+def write_inside(out: Path, relative: str, data: bytes) -> None:
     """Write one file under out/, refusing a path that would escape it."""
     target = (out / relative).resolve()
     if not target.is_relative_to(out):
@@ -89,15 +99,16 @@ def _write_inside(out: Path, relative: str, data: bytes) -> None:
 
 def build_site(root: Path, site_dir: Path) -> bool:
     """Build into a fresh folder beside site_dir and swap it in only when the build (and its verification) succeeded."""
-    with _fresh_folder(site_dir) as fresh:
-        if _run_mkdocs(root, fresh) != 0:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir"]
+    with fresh_folder(site_dir) as fresh:
+        if run_engine([*command, str(fresh)], root) != 0:
             return False
-        _swap_into_place(fresh, site_dir)
+        swap_into_place(fresh, site_dir)
     return True
 
 
 @contextmanager
-def _fresh_folder(target: Path) -> Iterator[Path]:
+def fresh_folder(target: Path) -> Iterator[Path]:
     """A new empty <target>.new-<pid> to build into; whatever stops the build (error, Ctrl-C) removes it."""
     _remove_stale_builds(target)
     fresh = target.with_name(f"{target.name}.new-{os.getpid()}")
@@ -120,7 +131,7 @@ def _remove_stale_builds(target: Path) -> None:
 
 
 def _left_behind(pid: int) -> bool:
-    """Whether the kb that named a folder with pid is gone: no such process, or it is us (an earlier holder of our pid)."""
+    """Whether the kb that named a folder with pid is gone: no such process, or us (an earlier holder of our pid)."""
     if pid == os.getpid():
         return True
     try:
@@ -132,19 +143,24 @@ def _left_behind(pid: int) -> bool:
     return False
 
 
-def _run_mkdocs(root: Path, site_dir: Path) -> int:
-    """Run `mkdocs build` into site_dir with its output escaped; stop it if kb is interrupted; return its exit status."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+def run_engine(command: list[str], cwd: Path) -> int:
+    """Run an engine's build with its output escaped; stop it if kb is interrupted; return its exit status."""
     # Its own process group: a Ctrl-C at the terminal reaches kb alone, which stops the child before removing
     # the unfinished folder, instead of the child printing its own KeyboardInterrupt traceback.
     child = subprocess.Popen(
-        command, cwd=root, env={**os.environ, **MKDOCS_ENV}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0
+        command,
+        cwd=cwd,
+        env={**os.environ, **MKDOCS_ENV},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        process_group=0,
     )
     relays = [_relay(child.stdout, sys.stdout), _relay(child.stderr, sys.stderr)]
     try:
         return child.wait()
     finally:
-        _stop(child)
+        stop(child)
         for relay in relays:
             relay.join()
 
@@ -156,9 +172,13 @@ def _relay(source: IO[bytes], stream: IO[str]) -> threading.Thread:
         with source:
             for line in source:
                 try:
-                    stream.write(printable(line.decode("utf-8", "replace").rstrip("\r\n")) + "\n")
+                    text = _COLOURS.sub("", line.decode("utf-8", "replace").rstrip("\r\n"))
+                    stream.write(printable(text) + "\n")
                     stream.flush()
-                except (OSError, ValueError):  # our stream was closed (kb build | head): keep draining, or the child blocks
+                except (
+                    OSError,
+                    ValueError,
+                ):  # our stream was closed (kb build | head): keep draining, or the child blocks
                     pass
 
     thread = threading.Thread(target=copy, daemon=True)
@@ -166,7 +186,7 @@ def _relay(source: IO[bytes], stream: IO[str]) -> threading.Thread:
     return thread
 
 
-def _stop(child: subprocess.Popen) -> None:
+def stop(child: subprocess.Popen) -> None:
     """End a child that is still running (kb was interrupted): politely, then for good."""
     if child.poll() is not None:
         return
@@ -178,7 +198,7 @@ def _stop(child: subprocess.Popen) -> None:
         child.wait()
 
 
-def _swap_into_place(fresh: Path, target: Path) -> None:
+def swap_into_place(fresh: Path, target: Path) -> None:
     """Replace target by the finished folder fresh; on failure or Ctrl-C the old target is put back."""
     old = target.with_name(f"{target.name}.old-{os.getpid()}")
     if target.exists():

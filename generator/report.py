@@ -25,22 +25,31 @@ def format_report(diagnostics: list[Diagnostic], fmt: str) -> str:
 def as_dict(diagnostic: Diagnostic) -> dict:
     """A diagnostic as plain JSON data."""
     where = diagnostic.location
-    return {"path": where.path, "line": where.line, "column": where.column, "severity": diagnostic.severity, "message": diagnostic.message}
+    return {
+        "path": where.path,
+        "line": where.line,
+        "column": where.column,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+    }
 
 
 def github_annotation(diagnostic: Diagnostic) -> str:
     """A GitHub Actions workflow command that shows the problem on its line of the pull request."""
     where = diagnostic.location
-    # GitHub's own escapes first (a newline becomes %0A, a line break inside the annotation), then printable for the rest.
+    # GitHub's own escapes first (a newline becomes %0A, a line break inside the annotation),
+    # then printable for the rest.
     properties = f"file={printable(_property(where.path))},line={where.line},col={where.column},title=kb check"
     return f"::{diagnostic.severity} {properties}::{printable(_data(diagnostic.message))}"
 
 
 def _json_escaped(text: str) -> str:
-    """JSON text with the UNPRINTABLE characters json.dumps leaves raw (DEL, C1, bidi, U+2028/9) as \\u escapes: same data."""
+    """JSON with the UNPRINTABLE characters json.dumps leaves raw (DEL, C1, bidi, U+2028/9) \\u-escaped: same data."""
     # json.dumps escapes C0 inside strings, so a raw newline is indent=2's layout and stays; the rest occur
     # only inside strings, where \\uNNNN stands for the same character.
-    return UNPRINTABLE.sub(lambda match: match.group() if match.group() == "\n" else f"\\u{ord(match.group()):04x}", text)
+    return UNPRINTABLE.sub(
+        lambda match: match.group() if match.group() == "\n" else f"\\u{ord(match.group()):04x}", text
+    )
 
 
 def _data(text: str) -> str:

@@ -17,16 +17,63 @@ import nh3
 
 from .fields import SAFE_SCHEMES
 
-TEXT = {"p", "br", "hr", "blockquote", "div", "span", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "q", "cite", "dfn", "var", "wbr"}
+TEXT = {
+    "p",
+    "br",
+    "hr",
+    "blockquote",
+    "div",
+    "span",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ins",
+    "mark",
+    "small",
+    "sub",
+    "sup",
+    "q",
+    "cite",
+    "dfn",
+    "var",
+    "wbr",
+}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 LISTS = {"ul", "ol", "li", "dl", "dt", "dd"}
 TABLES = {"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"}
 CODE = {"pre", "code", "kbd", "samp"}
-WIDGETS = {"a", "abbr", "img", "figure", "figcaption", "details", "summary", "input", "label"}  # links, tooltips, tabs, details
+WIDGETS = {
+    "a",
+    "abbr",
+    "img",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "input",
+    "label",
+}  # links, tooltips, tabs, details
 QR_SVG = {"svg", "g", "path", "rect"}  # the inline QR codes of printable handouts
 TAGS = TEXT | HEADINGS | LISTS | TABLES | CODE | WIDGETS | QR_SVG
 # Dropped with everything inside them: their content is code or another document, never text.
-DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript", "textarea", "select", "xmp", "noembed", "noframes"}
+DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "noscript",
+    "textarea",
+    "select",
+    "xmp",
+    "noembed",
+    "noframes",
+}
 
 SVG_ATTRIBUTES = {"viewBox", "width", "height", "d", "fill", "stroke", "transform", "xmlns", "x", "y"}
 ATTRIBUTES = {

@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .errors import did_you_mean
-from .kinds import REGISTRY, kind_names
 from .introspect import inner_model
-from .schema import Entry, MODELS
+from .kinds import REGISTRY, kind_names
+from .schema import MODELS, Entry
 from .schema_export import modeline
 
 COMMON_FIRST = ("title", "summary")
@@ -102,7 +102,10 @@ def _item_lines(model: type[BaseModel], indent: str) -> list[str]:
 
 def _item_shape(model: type[BaseModel]) -> str:
     """The fields of a nested item in one line, for lists that start empty."""
-    return "; ".join(f"{name} ({'required' if f.is_required() else 'optional'}): {f.description.rstrip('.')}" for name, f in model.model_fields.items())
+    return "; ".join(
+        f"{name} ({'required' if f.is_required() else 'optional'}): {f.description.rstrip('.')}"
+        for name, f in model.model_fields.items()
+    )
 
 
 def _empty_default(field: FieldInfo, is_list: bool) -> str:

@@ -55,22 +55,40 @@ class Entry(KbModel):
 
     kind: ClassVar[str]
     title: Line = Field(description="The entry's name, as it appears in headings and listings.")
-    summary: Line = Field(description="One sentence (under 30 words) used in listings, tooltips, search and the inventory.")
-    body: Markdown = Field("", description="The explanation, in Markdown. Link other entries with [[id]] or [[id|text]].")
-    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS, description="Lower-case, hyphenated topic tags.")
-    sources: list[Annotated[Citation, BeforeValidator(_citation, json_schema_input_type=Citation_Source | Citation)]] = Field(
-        default_factory=list, max_length=MAX_SHORT_LIST, description="Source ids this entry rests on, optionally as {source: id, locator: '…'}."
+    summary: Line = Field(
+        description="One sentence (under 30 words) used in listings, tooltips, search and the inventory."
     )
-    related: list[Ref(key="related", inverse="related")] = Field(default_factory=list, max_length=MAX_RELATED, description="Ids of related entries of any kind.")
-    aliases: list[EntryId] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="Former ids of this entry; old links redirect here.")
+    body: Markdown = Field(
+        "", description="The explanation, in Markdown. Link other entries with [[id]] or [[id|text]]."
+    )
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS, description="Lower-case, hyphenated topic tags.")
+    sources: list[
+        Annotated[Citation, BeforeValidator(_citation, json_schema_input_type=Citation_Source | Citation)]
+    ] = Field(
+        default_factory=list,
+        max_length=MAX_SHORT_LIST,
+        description="Source ids this entry rests on, optionally as {source: id, locator: '…'}.",
+    )
+    related: list[Ref(key="related", inverse="related")] = Field(
+        default_factory=list, max_length=MAX_RELATED, description="Ids of related entries of any kind."
+    )
+    aliases: list[EntryId] = Field(
+        default_factory=list,
+        max_length=MAX_SHORT_LIST,
+        description="Former ids of this entry; old links redirect here.",
+    )
     added: Date = Field(description="Date the entry was added, YYYY-MM-DD.")
-    last_reviewed: Date | None = Field(None, description="Date the entry was last checked against its sources, YYYY-MM-DD.")
+    last_reviewed: Date | None = Field(
+        None, description="Date the entry was last checked against its sources, YYYY-MM-DD."
+    )
 
 
 class Distinction(KbModel):
     """How a term differs from a neighbouring term."""
 
-    term: Ref("definitions", key="distinguished-from", inverse="distinguished-from") = Field(description="Id of the neighbouring definition.")
+    term: Ref("definitions", key="distinguished-from", inverse="distinguished-from") = Field(
+        description="Id of the neighbouring definition."
+    )
     difference: Markdown = Field(description="How the two differ, in Markdown.")
 
 
@@ -87,9 +105,15 @@ class Definition(Entry):
 
     kind: ClassVar[str] = "definitions"
     term: GlossaryTerm = Field(description="The term as readers write it, lower case unless a proper noun.")
-    also_known_as: list[OtherName] = Field(default_factory=list, max_length=MAX_NAMES, description="Other names for the same idea.")
-    distinctions: list[Distinction] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="How this term differs from its neighbours.")
-    perspectives: list[Perspective] = Field(default_factory=list, max_length=MAX_SHORT_LIST, description="Where the authors disagree, each author's view.")
+    also_known_as: list[OtherName] = Field(
+        default_factory=list, max_length=MAX_NAMES, description="Other names for the same idea."
+    )
+    distinctions: list[Distinction] = Field(
+        default_factory=list, max_length=MAX_SHORT_LIST, description="How this term differs from its neighbours."
+    )
+    perspectives: list[Perspective] = Field(
+        default_factory=list, max_length=MAX_SHORT_LIST, description="Where the authors disagree, each author's view."
+    )
 
 
 class Behaviour(Entry):
@@ -98,17 +122,27 @@ class Behaviour(Entry):
     kind: ClassVar[str] = "behaviours"
     # Optional so a first draft needs only summary and why_it_matters; the content rules ask the
     # shipped handbook for 2-3 questions per behaviour before it is merged.
-    in_practice: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="What it looks like in practice, one item each.")
+    in_practice: list[Markdown] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="What it looks like in practice, one item each."
+    )
     why_it_matters: Markdown = Field(description="Why it matters, for the customer and the company.")
-    anti_patterns: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="What it looks like when it goes wrong.")
-    discussion_questions: list[Line] = Field(default_factory=list, max_length=MAX_QUESTIONS, description="Two or three questions a trainer can put to a group.")
+    anti_patterns: list[Markdown] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="What it looks like when it goes wrong."
+    )
+    discussion_questions: list[Line] = Field(
+        default_factory=list,
+        max_length=MAX_QUESTIONS,
+        description="Two or three questions a trainer can put to a group.",
+    )
 
 
 class Example(Entry):
     """A short illustrative scenario that shows one or more behaviours."""
 
     kind: ClassVar[str] = "examples"
-    shows: list[Ref("behaviours", key="shows", inverse="examples")] = Field(min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this example shows.")
+    shows: list[Ref("behaviours", key="shows", inverse="examples")] = Field(
+        min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this example shows."
+    )
     takeaway: Markdown = Field("", description="The lesson in one or two sentences.")
 
 
@@ -118,11 +152,15 @@ class CaseNote(Entry):
     kind: ClassVar[str] = "case-notes"
     company: Line = Field(description="The company or group of companies.")
     period: Line = Field(description="When, as the source dates it, e.g. 'as described in 2008'.")
-    what_they_did: list[Markdown] = Field(min_length=1, max_length=MAX_ITEMS, description="What the source says they did, one item each.")
+    what_they_did: list[Markdown] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="What the source says they did, one item each."
+    )
     demonstrates: list[Ref("behaviours", key="demonstrates", inverse="case-notes")] = Field(
         min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this case demonstrates."
     )
-    caveats: list[Markdown] = Field(default_factory=list, max_length=MAX_ITEMS, description="Limits of the claim: the source's date, who says so.")
+    caveats: list[Markdown] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Limits of the claim: the source's date, who says so."
+    )
 
 
 class Source(Entry):
@@ -142,7 +180,9 @@ class Step(KbModel):
     minutes: Annotated[int, MINUTES_JSON] = Field(ge=1, le=480, description="Minutes the step takes.")
     activity: Line | None = Field(None, description="What the learners do, e.g. 'Read, then discuss in pairs'.")
     notes: Markdown = Field("", description="Trainer notes for this step, in Markdown.")
-    questions: list[Line] = Field(default_factory=list, description="Discussion questions for this step.", max_length=MAX_QUESTIONS)
+    questions: list[Line] = Field(
+        default_factory=list, description="Discussion questions for this step.", max_length=MAX_QUESTIONS
+    )
 
 
 class LearningPath(Entry):
@@ -153,7 +193,9 @@ class LearningPath(Entry):
     format: Literal["self-study", "workshop"] = Field(description="self-study or workshop.")
     objectives: list[Line] = Field(min_length=1, max_length=MAX_ITEMS, description="What learners can do afterwards.")
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, description="The ordered steps.")
-    discussion_questions: list[Line] = Field(default_factory=list, max_length=MAX_QUESTIONS, description="Closing questions for the whole path.")
+    discussion_questions: list[Line] = Field(
+        default_factory=list, max_length=MAX_QUESTIONS, description="Closing questions for the whole path."
+    )
 
 
 MODELS: dict[str, type[Entry]] = {m.kind: m for m in (Definition, Behaviour, Example, CaseNote, Source, LearningPath)}

@@ -15,13 +15,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import Diagnostic, SourceLocation
-from .links import KnowledgeBase
 from .fields import fold_name
+from .links import KnowledgeBase
 from .validate import ValidEntry
 
 SMALL_WORDS = {"a", "an", "the", "of", "and", "to", "in", "for", "on", "with", "your", "our"}
 MIN_FUZZY_LENGTH = 8  # shorter names differ by one letter on purpose ("car", "cat")
-MAX_FUZZY_LENGTH = 60  # a key has as many one-deletion variants as letters, each as long: longer names are compared whole, so memory stays linear
+# A key has as many one-deletion variants as letters, each as long: longer names are compared whole,
+# so memory stays linear.
+MAX_FUZZY_LENGTH = 60
 MAX_COMPARED = 5
 LABELS = {"title": "title", "term": "term", "also_known_as": "other name", "aliases": "alias", "id": "id"}
 
@@ -60,7 +62,11 @@ def near_duplicates(kb: KnowledgeBase) -> list[Diagnostic]:
                     continue
                 for older in names[:MAX_COMPARED]:  # only the oldest few: linear even when thousands share a variant
                     pair = (newer.entry.raw.path, older.entry.raw.path)
-                    if pair[0] != pair[1] and _close(newer.key, older.key) and _better((newer, older), matches.get(pair)):
+                    if (
+                        pair[0] != pair[1]
+                        and _close(newer.key, older.key)
+                        and _better((newer, older), matches.get(pair))
+                    ):
                         matches[pair] = (newer, older)
                 names.append(newer)
     return [_warning(newer, older) for newer, older in matches.values() if not _same_address(newer.entry, older.entry)]
@@ -68,7 +74,9 @@ def near_duplicates(kb: KnowledgeBase) -> list[Diagnostic]:
 
 def _same_address(one: ValidEntry, other: ValidEntry) -> bool:
     """An id, alias or glossary name used by both is already an error of the link stage: say it once."""
-    return bool({one.id, *one.model.aliases} & {other.id, *other.model.aliases}) or bool(_glossary_names(one) & _glossary_names(other))
+    return bool({one.id, *one.model.aliases} & {other.id, *other.model.aliases}) or bool(
+        _glossary_names(one) & _glossary_names(other)
+    )
 
 
 def _glossary_names(entry: ValidEntry) -> set[str]:
@@ -79,6 +87,7 @@ def _glossary_names(entry: ValidEntry) -> set[str]:
 
 def _better(match: tuple[Name, Name], current: tuple[Name, Name] | None) -> bool:
     """Prefer to point at a title over a term, other name, alias or id: it is what the author wrote."""
+
     def rank(names: tuple[Name, Name]) -> tuple[int, int]:
         return tuple(list(LABELS).index(name.field) for name in names)
 
@@ -123,7 +132,10 @@ def _singular(word: str) -> str:
 
 
 def _variants(key: str) -> list[str]:
-    """The key itself and, for longer keys, every string one deletion away, each once, in a fixed order (so ties break alike in every run)."""
+    """The key itself and, for longer keys, every string one deletion away, each once.
+
+    In a fixed order, so ties break alike in every run.
+    """
     if not MIN_FUZZY_LENGTH <= len(key) <= MAX_FUZZY_LENGTH:
         return [key]
     # Deleting any letter of a run of equal letters gives the same string: keep the first of each run.

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import html
 from dataclasses import dataclass
 
 import segno
 
-from .links import KnowledgeBase
 from .fields import MarkdownText
 from .introspect import iter_marked
+from .links import KnowledgeBase
 from .validate import ValidEntry
-
 
 # A handout prints each step's key content; a longer entry prints its summary and address instead,
 # so a handout's size is bounded per step however long the entries (and however many paths print them).
@@ -52,7 +50,6 @@ def path_stops(kb: KnowledgeBase, entry_id: str) -> list[PathStop]:
     return stops
 
 
-@functools.lru_cache(maxsize=8192)  # ~12 ms each (segno tries all eight masks): a preview rebuild reuses them
 def qr_svg(url: str) -> str:
     """An inline SVG QR code for an absolute URL (svg and path only, so the page sanitiser keeps it)."""
     code = segno.make(url, micro=False, error="m")

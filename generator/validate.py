@@ -1,4 +1,4 @@
-"""The validate stage: raw entries against their kind's model, every problem located and said in the contributor's terms."""
+"""The validate stage: raw entries against their kind's model, every problem located and said in contributors' terms."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pydantic import TypeAdapter, ValidationError
 from .errors import Diagnostic, closest, did_you_mean
 from .fields import MarkdownText
 from .introspect import describe, fields_at, iter_marked, model_at
-from .yamlread import RawEntry
+from .memo import Memo
 from .schema import MODELS, Entry
+from .yamlread import RawEntry
 
 
 @dataclass
@@ -31,24 +32,31 @@ class ValidEntry:
         return self.raw.kind
 
 
-# path -> (the raw entry, its validated entry, its problems): the preview re-validates only re-loaded entries.
-ValidateCache = dict[str, tuple[RawEntry, ValidEntry, list[Diagnostic]]]
+# path -> (its validated entry, its problems), kept while the raw entry is the same: the loader's cache hands back
+# the same object for an unchanged file, so the preview re-validates only re-loaded entries.
+ValidateCache = Memo[tuple["ValidEntry", list[Diagnostic]]]
 
 
-def validate_entries(raw_entries: list[RawEntry], cache: ValidateCache | None = None) -> tuple[list[ValidEntry], list[Diagnostic]]:
+def validate_entries(
+    raw_entries: list[RawEntry], cache: ValidateCache | None = None
+) -> tuple[list[ValidEntry], list[Diagnostic]]:
     """Validate every raw entry against its kind's model, collecting all problems."""
     if cache is None:
         return _validate_all(raw_entries)
     entries: list[ValidEntry] = []
     diagnostics: list[Diagnostic] = []
+    cache.keep_only(raw.path for raw in raw_entries)
     for raw in raw_entries:
-        cached = cache.get(raw.path)
-        if cached is None or cached[0] is not raw:  # the loader's cache hands back the same object for an unchanged file
-            valid, found = _validate_all([raw])
-            cached = cache[raw.path] = (raw, valid[0], found)
-        entries.append(cached[1])
-        diagnostics.extend(cached[2])
+        entry, found = cache.get(raw.path, raw, _validate_one, raw)
+        entries.append(entry)
+        diagnostics.extend(found)
     return entries, diagnostics
+
+
+def _validate_one(raw: RawEntry) -> tuple[ValidEntry, list[Diagnostic]]:
+    """One raw entry validated, with its problems."""
+    valid, found = _validate_all([raw])
+    return valid[0], found
 
 
 def _validate_all(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], list[Diagnostic]]:
@@ -93,7 +101,7 @@ def _partial_model(model_class: type[Entry], data: dict, errors: list) -> Entry:
     """Build a model from the fields that did validate, so links in a bad file are still checked."""
     bad = {error["loc"][0] for error in errors if error["loc"]}
     good = {}
-    for name, field in model_class.model_fields.items():
+    for name in model_class.model_fields:
         if name in data and name not in bad:
             good[name] = _adapter(model_class, name).validate_python(data[name])
     return model_class.model_construct(**good)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .addresses import FEED_FILE, PAGES, absolute_url, entry_url, page_url
-from .links import KnowledgeBase
 from .kinds import singular
+from .links import KnowledgeBase
 from .validate import ValidEntry
 
 RECENT_LIMIT = 30
@@ -40,7 +40,9 @@ def recent_changes(kb: KnowledgeBase, limit: int = RECENT_LIMIT) -> list[Change]
         reviewed = entry.model.last_reviewed
         if reviewed and reviewed > entry.model.added:
             changes.append(Change(reviewed, "reviewed", entry))
-    return heapq.nsmallest(limit, changes, key=lambda c: (-c.date.toordinal(), c.what, c.entry.model.title.casefold(), c.entry.id))
+    return heapq.nsmallest(
+        limit, changes, key=lambda c: (-c.date.toordinal(), c.what, c.entry.model.title.casefold(), c.entry.id)
+    )
 
 
 def by_date(changes: list[Change]) -> list[tuple[dt.date, list[Change]]]:

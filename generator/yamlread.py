@@ -67,7 +67,9 @@ class RawEntry:
         starts = self._line_starts()
         if self.value_starts is None:
             positions = {*self.values.values(), *self.keys.values()}
-            self.value_starts = sorted(starts[line - 1] + column - 1 for line, column in positions if line <= len(starts))
+            self.value_starts = sorted(
+                starts[line - 1] + column - 1 for line, column in positions if line <= len(starts)
+            )
         index = bisect.bisect_right(self.value_starts, begin)
         return self.value_starts[index] if index < len(self.value_starts) else len(self.text)
 
@@ -84,13 +86,22 @@ def decode_strict(raw: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position(raw, exc.start)
-        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"))
+        diagnostics.append(
+            Diagnostic(
+                SourceLocation(rel, line, column),
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+            )
+        )
         return None
     bad = [(match.start(), match.group()) for match in FORBIDDEN_CHARACTERS.finditer(text)]
     for index, ch in bad[:5]:
         line, column = _position(text, index)
         fix = "save the file with LF line endings" if ch == "\r" else "delete it"
-        diagnostics.append(Diagnostic(SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({character_name(ch)}): {fix}"))
+        diagnostics.append(
+            Diagnostic(
+                SourceLocation(rel, line, column), f"forbidden character U+{ord(ch):04X} ({character_name(ch)}): {fix}"
+            )
+        )
     return None if bad else text
 
 
@@ -100,13 +111,16 @@ def character_name(ch: str) -> str:
 
 
 # Control characters other than tab and newlines, Unicode line separators (PyYAML breaks lines there, git
-# does not, so a key could hide on what reviewers see as the title's line), bidi controls, a BOM inside the text, U+FFFE/U+FFFF
-# (PyYAML's reader raises on them) and lone surrogates (they cannot be written back as UTF-8), as one
+# does not, so a key could hide on what reviewers see as the title's line), bidi controls, a BOM inside the text,
+# U+FFFE/U+FFFF (PyYAML's reader raises on them) and lone surrogates (they cannot be written back as UTF-8), as one
 # compiled character class: a per-character Python loop cost ~0.4 ms per file (2 s of `kb check` at
 # 5,000 entries). tests/test_performance.py checks it against the rule written out, on every code point.
 FORBIDDEN_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
-    # A lone carriage return: PyYAML starts a new line there, git and GitHub do not, so every line after it would be misreported.
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff"
+    + "".join(sorted(BIDI_CONTROLS))
+    + "]"
+    # A lone carriage return: PyYAML starts a new line there, git and GitHub do not,
+    # so every line after it would be misreported.
     "|\r(?!\n)"
 )
 
@@ -133,7 +147,9 @@ def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dic
     except _StopFile:
         return None
     if root is None:
-        diagnostics.append(Diagnostic(SourceLocation(entry.path), "file is empty: an entry needs at least title and summary"))
+        diagnostics.append(
+            Diagnostic(SourceLocation(entry.path), "file is empty: an entry needs at least title and summary")
+        )
         return None
     if not isinstance(root, dict):
         diagnostics.append(Diagnostic(entry.locate(()), "an entry is a mapping of fields (title: ..., summary: ...)"))
@@ -168,7 +184,9 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
     documents = 0
 
     def fail(event, message: str) -> None:
-        diagnostics.append(Diagnostic(SourceLocation(entry.path, event.start_mark.line + 1, event.start_mark.column + 1), message))
+        diagnostics.append(
+            Diagnostic(SourceLocation(entry.path, event.start_mark.line + 1, event.start_mark.column + 1), message)
+        )
 
     def place(value: Any, event) -> YamlPath | None:
         """Attach a finished node to its parent; return its path, None for a key or a duplicate."""
@@ -214,7 +232,9 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
             if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
                 fail(event, f"YAML tags ({event.tag}) are not allowed: quote the value instead")
             if kind is yaml.ScalarEvent:
-                plain_empty = event.value == "" and event.implicit[0] and not event.style  # libyaml says "" for plain, PyYAML None
+                plain_empty = (
+                    event.value == "" and event.implicit[0] and not event.style
+                )  # libyaml says "" for plain, PyYAML None
                 place(None if plain_empty else event.value, event)
                 continue
             if len(stack) >= MAX_DEPTH:

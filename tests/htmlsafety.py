@@ -8,10 +8,33 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 # Elements that run code, embed another document or redirect every link of the page.
-ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "foreignobject"}
+ACTIVE_ELEMENTS = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "portal",
+    "foreignobject",
+}
 # Form controls: the theme's search box has them, a page body never needs them (tabs use bare radio inputs).
 FORM_ELEMENTS = {"form", "button", "textarea", "select"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "srcset", "cite", "ping"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+    "srcset",
+    "cite",
+    "ping",
+}
 _SCRIPT_URL = re.compile(r"^(javascript|vbscript|data):", re.I)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
@@ -36,7 +59,11 @@ def unsafe_parts(root: Tag, *, allow_scripts: bool = False) -> list[str]:
         name = element.name.lower()
         if name in ACTIVE_ELEMENTS and not (allow_scripts and name == "script"):
             problems.append(f"<{name}> element")
-        if name == "meta" and element.get("http-equiv", "").lower() == "refresh" and _leaves_site(element.get("content", "")):
+        if (
+            name == "meta"
+            and element.get("http-equiv", "").lower() == "refresh"
+            and _leaves_site(element.get("content", ""))
+        ):
             problems.append(f"<meta http-equiv=refresh content={element.get('content')}>")
         for attribute, value in element.attrs.items():
             if attribute.lower().startswith("on"):

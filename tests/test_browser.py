@@ -15,17 +15,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import FIXTURES, ROOT, launched_chromium
-from generator.links import KnowledgeBase
-from generator.prose import WIKI_LINK
-from generator.kinds import kind_names
-from generator.pipeline import check
-from generator.links import RELATION_HEADINGS
-from generator.kinds import titles
-from generator.render import SHOWN_INLINE
-from generator.validate import ValidEntry
 from siteserver import serve
+
+from generator.kinds import kind_names, titles
+from generator.links import RELATION_HEADINGS, KnowledgeBase
+from generator.pageviews import SHOWN_INLINE
+from generator.pipeline import check
+from generator.proseparser import WIKI_LINK
+from generator.validate import ValidEntry
 
 try:  # imported here so that a missing package skips (or, in CI, fails) the tests instead of their collection
     from axe_playwright_python.sync_playwright import Axe
@@ -62,7 +60,12 @@ KIND_INDEXES = {f"{kind}/" for kind in kind_names()}
 assert NAV_PAGES.get("Home") == "" and KIND_INDEXES <= set(NAV_PAGES.values()) and len(NAV_PAGES) >= 10, NAV_PAGES
 # Audited: every nav page except the kind indexes (one template: the largest stands for all), a printable
 # handout, and an entry page of each kind (a kind name stands for it).
-AUDITED_PAGES = (*(title for title, path in NAV_PAGES.items() if path not in KIND_INDEXES), "kind index", "handout", *kind_names())
+AUDITED_PAGES = (
+    *(title for title, path in NAV_PAGES.items() if path not in KIND_INDEXES),
+    "kind index",
+    "handout",
+    *kind_names(),
+)
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,12 @@ class ServedSite:
 class Browsing:
     """Opens pages in fresh browser contexts and records every request they make."""
 
-    browser: "Browser"
+    browser: Browser
     site: ServedSite
     requested: list[str] = field(default_factory=list)
     contexts: list = field(default_factory=list)
 
-    def open(self, path: str = "", **context_options) -> "Page":
+    def open(self, path: str = "", **context_options) -> Page:
         """Open a site path in a new context (own storage, own viewport and colour scheme)."""
         context = self.browser.new_context(**context_options)
         context.set_default_timeout(TIMEOUT_MS)
@@ -121,7 +124,7 @@ def _is_offsite(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")  # not session: other modules start their own sync Playwright, one at a time
-def chromium() -> "Browser":
+def chromium() -> Browser:
     """One headless Debian Chromium for this module; skipped when missing (a failure under KB_REQUIRE_BROWSER=1)."""
     if sync_playwright is None:
         pytest.skip("playwright or axe-playwright-python is not installed: run make test")
@@ -154,7 +157,7 @@ def browse(chromium, served) -> Browsing:
 # Search ------------------------------------------------------------------------------------------
 
 
-def search(page: "Page", query: str) -> list[str]:
+def search(page: Page, query: str) -> list[str]:
     """Search as a reader does ('/' focuses the box) and return the result pages' URLs, best first."""
     page.keyboard.press("/")
     box = page.locator(".md-search__input")
@@ -162,7 +165,9 @@ def search(page: "Page", query: str) -> list[str]:
     box.fill(query)
     box.press("End")  # Material searches on keyup: one search, for the whole query
     page.locator(".md-search-result__item").first.wait_for()
-    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
     return [href.split("?")[0].split("#")[0] for href in hrefs]
 
 
@@ -192,8 +197,14 @@ def _entry_with_a_body_only_word(site: ServedSite) -> tuple[ValidEntry, str]:
     entries = [preferred] + sorted((e for e in site.kb.entries.values() if e is not preferred), key=lambda e: e.id)
     for entry in entries:
         location = f"{entry.kind}/{entry.id}/"
-        elsewhere = " ".join(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]) for d in docs if not d["location"].startswith(location)).casefold()
-        own_fields = " ".join([entry.model.title, entry.model.summary, *getattr(entry.model, "also_known_as", [])]).casefold()
+        elsewhere = " ".join(
+            re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"])
+            for d in docs
+            if not d["location"].startswith(location)
+        ).casefold()
+        own_fields = " ".join(
+            [entry.model.title, entry.model.summary, *getattr(entry.model, "also_known_as", [])]
+        ).casefold()
         words = sorted(_body_words(entry.model.body or ""), key=lambda w: (-len(w), w))
         for word in words:
             if word.casefold() not in elsewhere and word.casefold() not in own_fields:
@@ -223,12 +234,15 @@ def test_search_finds_the_entry_and_opens_it(browse, served, how):
 # Cross-links -------------------------------------------------------------------------------------
 
 
-def _section_link(page: "Page", heading: str, target: ValidEntry):
+def _section_link(page: Page, heading: str, target: ValidEntry):
     """The link to an entry in the list under an h2 of the page."""
-    return page.locator(f"xpath=//article//h2[normalize-space(text())='{heading}']/following-sibling::ul[1]//a[contains(@href, '/{target.kind}/{target.id}/')]")
+    return page.locator(
+        f"xpath=//article//h2[normalize-space(text())='{heading}']/following-sibling::ul[1]"
+        f"//a[contains(@href, '/{target.kind}/{target.id}/')]"
+    )
 
 
-def _follow(page: "Page", link, site: ServedSite, target: ValidEntry) -> None:
+def _follow(page: Page, link, site: ServedSite, target: ValidEntry) -> None:
     """Click a link and check that the target entry's page opened."""
     link.click()
     page.wait_for_url(site.entry_url(target))
@@ -237,7 +251,9 @@ def _follow(page: "Page", link, site: ServedSite, target: ValidEntry) -> None:
 
 def test_relation_link_and_its_backlink_land_on_each_other(browse, served):
     kb = served.kb
-    relation = next((r for r in sorted(kb.relations, key=lambda r: (r.source, r.target)) if r.key not in SHOWN_INLINE), None)
+    relation = next(
+        (r for r in sorted(kb.relations, key=lambda r: (r.source, r.target)) if r.key not in SHOWN_INLINE), None
+    )
     assert relation is not None, "no entry declares a relation shown as a list"
     source, target = kb.entries[relation.source], kb.entries[relation.target]
     page = browse.open(f"{source.kind}/{source.id}/")
@@ -285,7 +301,7 @@ def test_on_a_phone_the_nav_is_reachable_and_no_page_scrolls_sideways(browse, se
     assert too_wide == []
 
 
-def _background(page: "Page") -> str:
+def _background(page: Page) -> str:
     return page.evaluate("getComputedStyle(document.body).backgroundColor")
 
 
@@ -307,9 +323,15 @@ def test_the_dark_light_toggle_switches_the_scheme_and_remembers_it(browse, serv
 def test_no_request_leaves_127_0_0_1(browse, served):
     page = browse.open()
     search(page, _plain_query(served.first_of_kind("definitions").model.title))  # starts the search worker
-    for path in ["tags/", *(f"{kind}/" for kind in kind_names()), *(f"{k}/{served.first_of_kind(k).id}/" for k in kind_names())]:
+    for path in [
+        "tags/",
+        *(f"{kind}/" for kind in kind_names()),
+        *(f"{k}/{served.first_of_kind(k).id}/" for k in kind_names()),
+    ]:
         page.goto(served.url(path))
-    assert any(url.endswith("/search/search_index.json") for url in browse.requested), "the recorder missed the search worker"
+    assert any(url.endswith("/search/search_index.json") for url in browse.requested), (
+        "the recorder missed the search worker"
+    )
     assert browse.offsite() == []
 
 
@@ -340,8 +362,14 @@ def test_axe_finds_no_serious_or_critical_violation_in_either_scheme(browse, ser
     serious = []
     for scheme in ("light", "dark"):  # the reader's system preference: no hover tooltip fades in mid-audit
         page = browse.open(_audited_path(served, which), color_scheme=scheme)
-        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default" if scheme == "light" else "slate")
+        expect(page.locator("body")).to_have_attribute(
+            "data-md-color-scheme", "default" if scheme == "light" else "slate"
+        )
         page.wait_for_function(SETTLED)  # axe measures colours: not halfway through a transition
         violations = Axe().run(page).response["violations"]
-        serious += [f"{scheme}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations if v["impact"] in SERIOUS]
+        serious += [
+            f"{scheme}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in violations
+            if v["impact"] in SERIOUS
+        ]
     assert serious == []

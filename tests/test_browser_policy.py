@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import pytest
 
-from conftest import ROOT
+pytest_plugins = ["pytester"]
 
-SKIPPING_TESTS = '''
+SKIPPING_TESTS = """
 import pytest
 
 @pytest.mark.browser
@@ -17,28 +15,26 @@ def test_needs_a_browser():
 
 def test_other_skip():
     pytest.skip("not a browser test")
-'''
+"""
 
 
-def _run_pytest(folder, require_browser: bool) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "KB_REQUIRE_BROWSER"}
+def _run_pytest(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, require_browser: bool) -> pytest.RunResult:
+    """A pytest session of its own (in this process) over a file of two skipping tests, with the policy plugin."""
+    monkeypatch.delenv("KB_REQUIRE_BROWSER", raising=False)
     if require_browser:
-        env["KB_REQUIRE_BROWSER"] = "1"
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), env.get("PYTHONPATH", "")])
-    command = [sys.executable, "-m", "pytest", "-p", "browser_policy", "-o", "markers=browser", "-p", "no:cacheprovider", "-rA", str(folder)]
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120, env=env)
+        monkeypatch.setenv("KB_REQUIRE_BROWSER", "1")
+    pytester.makepyfile(test_skips=SKIPPING_TESTS)
+    return pytester.runpytest_inprocess("-p", "browser_policy", "-o", "markers=browser", "-p", "no:cacheprovider")
 
 
-def test_a_skipped_browser_test_fails_when_the_browser_is_required(tmp_path):
-    (tmp_path / "test_skips.py").write_text(SKIPPING_TESTS)
-    result = _run_pytest(tmp_path, require_browser=True)
-    assert result.returncode == 1, result.stdout
-    assert "1 failed, 1 skipped" in result.stdout
-    assert "browser test skipped while KB_REQUIRE_BROWSER=1 (CI must run it): no chromium here" in result.stdout
+def test_a_skipped_browser_test_fails_when_the_browser_is_required(pytester, monkeypatch):
+    result = _run_pytest(pytester, monkeypatch, require_browser=True)
+    assert result.ret == 1, result.stdout.str()
+    result.assert_outcomes(failed=1, skipped=1)
+    assert "browser test skipped while KB_REQUIRE_BROWSER=1 (CI must run it): no chromium here" in result.stdout.str()
 
 
-def test_a_skipped_browser_test_is_a_skip_otherwise(tmp_path):
-    (tmp_path / "test_skips.py").write_text(SKIPPING_TESTS)
-    result = _run_pytest(tmp_path, require_browser=False)
-    assert result.returncode == 0, result.stdout
-    assert "2 skipped" in result.stdout
+def test_a_skipped_browser_test_is_a_skip_otherwise(pytester, monkeypatch):
+    result = _run_pytest(pytester, monkeypatch, require_browser=False)
+    assert result.ret == 0, result.stdout.str()
+    result.assert_outcomes(skipped=2)

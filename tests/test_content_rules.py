@@ -174,11 +174,21 @@ def test_seed_fingerprints_match_the_articles():
     if os.environ.get("KB_UPDATE_GOLDEN") == "1":
         FINGERPRINTS.write_text(expected, encoding="utf-8")
     assert len(expected.splitlines()) > 3000
-    assert FINGERPRINTS.read_text(encoding="utf-8") == expected, "run with KB_UPDATE_GOLDEN=1 to refresh tests/seed_fingerprints.txt"
+    assert FINGERPRINTS.read_text(encoding="utf-8") == expected, (
+        "run with KB_UPDATE_GOLDEN=1 to refresh tests/seed_fingerprints.txt"
+    )
 
 
 def test_words_test_helper():
-    assert words("It’s a Customer-Focused, “one brand” view!") == ["its", "a", "customer", "focused", "one", "brand", "view"]
+    assert words("It’s a Customer-Focused, “one brand” view!") == [
+        "its",
+        "a",
+        "customer",
+        "focused",
+        "one",
+        "brand",
+        "view",
+    ]
 
 
 def test_no_text_copied_from_seed_articles(kb, seed_runs):

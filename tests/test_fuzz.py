@@ -9,25 +9,78 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kbtest import ROOT
 
-from conftest import ROOT
 from generator.errors import Diagnostic, KbError
 from generator.kinds import kind_names
 from generator.pipeline import check
 from generator.render import render_pages
 from generator.schema import MODELS
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
-FIELD_NAMES = sorted({name for model in MODELS.values() for name in model.model_fields} | {"source", "locator", "entry", "minutes", "difference", "view"})
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+FIELD_NAMES = sorted(
+    {name for model in MODELS.values() for name in model.model_fields}
+    | {"source", "locator", "entry", "minutes", "difference", "view"}
+)
 IDS = ["fuzzed", "other", "../x", "Fuzzed", "a--b", ""]
 # Pieces of YAML syntax, so random documents reach the parser's corners, not just its first error.
 YAML_PIECES = [
-    "title: ", "summary: ", "body: ", "- ", ": ", "? ", "[", "]", "{", "}", ", ", "&a ", "*a", "!!str ", "!!python/object:os.system ",
-    "'", '"', "\\u202e", "\\0", "|", ">-", "\n", "\n  ", "\n    ", "#", "---\n", "...\n", "%YAML 1.1\n", "<<: ", "~", "NO", "1.10",
-    "2024-02-30", "\uffff", "[[fuzzed]]", "[[x|", "[a](javascript:x)", "<script>", "\t", "\r\n", "é", "\ufeff", "\u2028", "fuzzed", "other",
+    "title: ",
+    "summary: ",
+    "body: ",
+    "- ",
+    ": ",
+    "? ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!python/object:os.system ",
+    "'",
+    '"',
+    "\\u202e",
+    "\\0",
+    "|",
+    ">-",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "#",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "<<: ",
+    "~",
+    "NO",
+    "1.10",
+    "2024-02-30",
+    "\uffff",
+    "[[fuzzed]]",
+    "[[x|",
+    "[a](javascript:x)",
+    "<script>",
+    "\t",
+    "\r\n",
+    "é",
+    "\ufeff",
+    "\u2028",
+    "fuzzed",
+    "other",
 ]
 
-scalars = st.one_of(st.text(max_size=40), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(), st.dates(min_value=dt.date(1, 1, 1)), st.sampled_from(IDS))
+scalars = st.one_of(
+    st.text(max_size=40),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.dates(min_value=dt.date(1, 1, 1)),
+    st.sampled_from(IDS),
+)
 documents = st.recursive(
     scalars,
     lambda children: st.one_of(
@@ -46,7 +99,9 @@ REQUIRED = {
     "paths": {"audience": "a", "format": "workshop", "objectives": ["o"], "steps": [{"entry": "other", "minutes": 5}]},
 }
 prose = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60) | st.sampled_from(YAML_PIECES)
-line = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=60).filter(str.strip)
+line = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=60
+).filter(str.strip)
 
 
 @st.composite
@@ -67,7 +122,8 @@ def _check_file(root, kind: str, data: bytes):
     (content / kind / "fuzzed.yaml").write_bytes(data)
     (content / "behaviours").mkdir(exist_ok=True)
     (content / "behaviours" / "other.yaml").write_text(
-        "title: Other\nsummary: A neighbour.\nin_practice: [x]\nwhy_it_matters: y\ndiscussion_questions: [z?]\nadded: 2026-01-01\n"
+        "title: Other\nsummary: A neighbour.\nin_practice: [x]\nwhy_it_matters: y\n"
+        "discussion_questions: [z?]\nadded: 2026-01-01\n"
     )
     kb, diagnostics = check(root)  # anything but KbError-style diagnostics escaping here fails the test
     assert all(isinstance(d, Diagnostic) and d.location.path.startswith("content") for d in diagnostics)

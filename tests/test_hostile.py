@@ -3,8 +3,9 @@
 Two halves. Rejected hazards are the golden diagnostic cases (tests/golden/diagnostics/<case>/),
 plus a few made at run time (huge files, symlinks, odd file names): raw HTML, attribute lists,
 images, headings, link titles, unsafe links and deep nesting in prose, markup that would start a tag
-in one-line fields, glossary terms that are not words. Accepted hazards are the entries of tests/fixtures/hostile: entity-written markup, event handlers,
-quotes, Markdown links and template syntax in every one-line field; in every Markdown field, markup that prose accepts as text
+in one-line fields, glossary terms that are not words. Accepted hazards are the entries of
+tests/fixtures/hostile: entity-written markup, event handlers, quotes, Markdown links and template
+syntax in every one-line field; in every Markdown field, markup that prose accepts as text
 (in code spans and blocks, written as entities, backslash-escaped, attribute-list and extension
 look-alikes, comparisons, delimiter runs); glossary tooltips whose summary is markup; YAML 1.1
 look-alikes, a BOM, relation cycles. That tree is built once with the real MkDocs + Material (the
@@ -18,9 +19,10 @@ import functools
 import html
 import importlib
 import json
-import logging
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import get_args
@@ -29,17 +31,17 @@ from urllib.parse import urlsplit
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from conftest import launched_chromium, session_build
+from htmlsafety import body_problems, script_signature, unsafe_parts
+from kbtest import FIXTURES, GOLDEN, ROOT, call_kb, kb_environment, make_project, run_kb, serve_folder
 from pydantic import AfterValidator
+from sitecrawl import parse
 
-from conftest import FIXTURES, GOLDEN, MKDOCS_ENV, launched_chromium, make_project, run_kb, tree_state
 from generator import loader
 from generator.fields import MarkdownText, _single_line
 from generator.introspect import inner_model
 from generator.pipeline import check
 from generator.prose import parse_prose, write_prose
-from htmlsafety import body_problems, script_signature, unsafe_parts
-from siteserver import serve
-from sitecrawl import parse
 
 HOSTILE = FIXTURES / "hostile"
 REJECTED_CASES = sorted(p.name for p in (GOLDEN / "diagnostics").iterdir() if p.is_dir())
@@ -47,7 +49,9 @@ PAYLOAD_MARK = 'alert("script-block")'  # in every Markdown field of the payload
 # In every one-line field of the payload entries: markup written as entities, shown exactly as written. (Text that
 # would start a tag is refused in one-line fields: see the golden case markup-in-one-line-fields.)
 LINE_MARK = '&lt;/title&gt;&lt;script&gt;alert("line")&lt;/script&gt;'
-PAYLOAD_TERM = "hostile payload"  # payload-definition's term: every Markdown field mentions it, so each page has its tooltip
+PAYLOAD_TERM = (
+    "hostile payload"  # payload-definition's term: every Markdown field mentions it, so each page has its tooltip
+)
 # Markup that every Markdown field of the payload entries holds, and each page must show as text.
 SHOWN_AS_TEXT = [
     '<script>alert("script-block")</script>',  # in a code span, and first line of a fenced block
@@ -58,14 +62,28 @@ SHOWN_AS_TEXT = [
     '<script>alert("entity")</script>',  # written &lt;script&gt;
     "<svg onload=alert('hex-entity')>",  # written &#x3C;svg …&#x3E;
     '<script>alert("backslash")</script>',  # written \<script>
-    "{{ 7*7 }}", "{% if true %}yes{% endif %}", "{# note #}", "<%= 7+7 %>",  # template syntax
+    "{{ 7*7 }}",
+    "{% if true %}yes{% endif %}",
+    "{# note #}",
+    "<%= 7+7 %>",  # template syntax
     "{ onclick=\"alert('attr-no-colon')\" }",  # Python-Markdown reads this as an attribute list
-    "a < b > c", "if (a<3 && b>2)",  # comparisons
+    "a < b > c",
+    "if (a<3 && b>2)",  # comparisons
     "**not closed __ also ~~ ^^ == $$ @@ !! :: ||",  # delimiter runs
-    '!!! warning "An admonition at the start of a line"', "*[HTML]: an abbreviation definition", "| a | b |", "#hashtag",
+    '!!! warning "An admonition at the start of a line"',
+    "*[HTML]: an abbreviation definition",
+    "| a | b |",
+    "#hashtag",
     "<img src=x onerror=alert('wiki-label')>",  # the label of an [[id|label]] link
 ]
-PAYLOAD_ENTRIES = ["payload-source", "payload-definition", "payload-behaviour", "payload-example", "payload-case-note", "payload-path"]
+PAYLOAD_ENTRIES = [
+    "payload-source",
+    "payload-definition",
+    "payload-behaviour",
+    "payload-example",
+    "payload-case-note",
+    "payload-path",
+]
 SITE_NAME = "Customer-focus handbook"
 
 # The known hazards and where the corpus holds each: a golden case (rejected), an entry of the
@@ -93,7 +111,9 @@ HAZARDS = {
     "newline in a file name": "test:test_hostile.test_file_name_with_a_newline_is_refused",
     "symlinked files and folders in content/": "test:test_diagnostics.test_symlinked_file_and_folder_are_refused",
     "symlinks out of docs_dir": "test:test_hostile.test_symlink_out_of_docs_dir_stops_the_build",
-    "raw HTML in prose: script, iframe, object, embed, svg, mXSS, handlers, style, form, base/meta/link, comments": "case:raw-html-in-prose",
+    "raw HTML in prose: script, iframe, object, embed, svg, mXSS, handlers, style, form, base/meta/link, comments": (
+        "case:raw-html-in-prose"
+    ),
     "attribute lists {: …} in prose": "case:attr-lists-in-prose",
     "headings in prose (ATX, setext, in quotes and list items)": "case:headings-in-prose",
     "link titles and images (tracking pixels) in prose": "case:link-titles-and-images",
@@ -103,15 +123,21 @@ HAZARDS = {
     "source addresses without a host (raw HTML for Python-Markdown)": "case:url-without-host",
     "carriage returns that start blocks in an engine; lone CR line endings": "case:carriage-returns",
     "lists and quotes nested 300 deep in prose": "case:deep-nesting-in-prose",
-    "markup shown as text in every Markdown field (code, entities, backslashes, look-alikes)": "entry:payload-behaviour",
+    "markup shown as text in every Markdown field (code, entities, backslashes, look-alikes)": (
+        "entry:payload-behaviour"
+    ),
     "markup that would start a tag in one-line fields (titles, summaries, locators…)": "case:markup-in-one-line-fields",
     "entities, quotes, Markdown and template syntax in every one-line field": "entry:payload-definition",
     "glossary tooltips whose summary is markup": "entry:payload-definition",
     "every construct prose accepts, through the sanitiser": "entry:kitchen-sink",
     "javascript:, data:, vbscript: and other link forms": "case:unsafe-link-forms",
     "template syntax {{ }} and {% %} in fields": "entry:payload-example",
-    "generated Markdown under engines that sanitise nothing": "test:test_hostile.test_generated_markdown_is_inert_under_bare_python_markdown",
-    "the same pages in a browser, links and tooltips hovered": "test:test_hostile.test_generated_markdown_runs_and_loads_nothing_in_chromium",
+    "generated Markdown under engines that sanitise nothing": (
+        "test:test_hostile.test_generated_markdown_is_inert_under_bare_python_markdown"
+    ),
+    "the same pages in a browser, links and tooltips hovered": (
+        "test:test_hostile.test_generated_markdown_runs_and_loads_nothing_in_chromium"
+    ),
     "bracket flood (quadratic Markdown)": "case:bracket-flood",
     "an entry relating to itself": "case:self-relation",
     "an entry linking itself in prose": "entry:self-mention",
@@ -144,33 +170,47 @@ def test_every_hazard_has_its_fixture():
 # --- the rejected half: each hazard stops the real MkDocs build with its diagnostic, writing nothing
 
 
-@pytest.mark.parametrize("case", REJECTED_CASES)
-def test_rejected_hazard_stops_the_mkdocs_build_before_anything_is_written(case, tmp_path, monkeypatch, caplog):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
+@session_build
+def refused_builds(tmp_path_factory) -> dict[str, dict]:
+    """Every rejected case built by the real MkDocs in a process of its own (refused_builds.py): reports by case."""
+    base = tmp_path_factory.mktemp("refused")
+    cases = {case: GOLDEN / "diagnostics" / case / "content" for case in REJECTED_CASES}
+    projects = {case: make_project(base / case / "p", content) for case, content in cases.items()}
+    script = ROOT / "tests" / "refused_builds.py"
+    command = [sys.executable, str(script), str(base / "reports.json"), *map(str, projects.values())]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=kb_environment())
+    assert result.returncode == 0, result.stderr
+    reports = json.loads((base / "reports.json").read_text(encoding="utf-8"))
+    return {case: reports[str(project)] for case, project in projects.items()}
 
-    for name, value in MKDOCS_ENV.items():
-        monkeypatch.setenv(name, value)
-    project = make_project(tmp_path / "p", GOLDEN / "diagnostics" / case / "content")
+
+@pytest.mark.parametrize("case", REJECTED_CASES)
+def test_rejected_hazard_stops_the_mkdocs_build_before_anything_is_written(case, refused_builds):
+    report = refused_builds[case]
     # The build reports every error; review warnings (near-duplicate names) belong to kb check only.
-    expected = [line for line in (GOLDEN / "diagnostics-expected" / f"{case}.txt").read_text(encoding="utf-8").splitlines() if ": warning: " not in line]
-    before = tree_state(tmp_path)
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "out"))
-    started = time.perf_counter()
-    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
-        build(config)
-    assert time.perf_counter() - started < 10, "a hostile file must not slow the build down"
-    assert expected and all(line in caplog.text for line in expected), caplog.text
-    assert tree_state(tmp_path) == before  # no site, no cache, nothing beside them
+    expected = [
+        line
+        for line in (GOLDEN / "diagnostics-expected" / f"{case}.txt").read_text(encoding="utf-8").splitlines()
+        if ": warning: " not in line
+    ]
+    assert report["ended"] == "aborted", report["ended"]
+    assert report["seconds"] < 10, "a hostile file must not slow the build down"
+    assert expected and all(line in report["log"] for line in expected), report["log"]
+    assert report["touched"] == []  # no site, no cache, nothing beside them
 
 
 def test_file_name_with_a_newline_is_refused(tmp_path):
     project = make_project(tmp_path / "p")
-    (project / "content" / "sources" / "evil\n.yaml").write_text("title: X\nsummary: Y.\npublisher: Z\nadded: 2026-01-01\n")
+    (project / "content" / "sources" / "evil\n.yaml").write_text(
+        "title: X\nsummary: Y.\npublisher: Z\nadded: 2026-01-01\n"
+    )
     _, problems = check(project)
-    assert [p.message for p in problems] == ["bad file name 'evil\n.yaml': ids use lower-case ASCII letters, digits and single hyphens (try 'evil')"]
-    assert "\n" not in str(problems[0]) and "'evil\\x0a.yaml'" in str(problems[0])  # printed on one line, the newline escaped
+    assert [p.message for p in problems] == [
+        "bad file name 'evil\n.yaml': ids use lower-case ASCII letters, digits and single hyphens (try 'evil')"
+    ]
+    assert "\n" not in str(problems[0]) and "'evil\\x0a.yaml'" in str(
+        problems[0]
+    )  # printed on one line, the newline escaped
 
 
 def test_entry_and_size_caps_stop_loading_with_a_message(tmp_path, monkeypatch):
@@ -186,17 +226,27 @@ def test_entry_and_size_caps_stop_loading_with_a_message(tmp_path, monkeypatch):
     assert len(problems) == 1 and problems[0].message.startswith("content/ holds more than 600 bytes of entries")
 
 
-def test_symlink_out_of_docs_dir_stops_the_build(tmp_path):
-    project = make_project(tmp_path / "p")
-    secret = tmp_path / "secret.txt"
+@session_build
+def build_with_symlinks_out(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """kb build of a project whose assets hold a symlink to a file and one to a folder outside it."""
+    base = tmp_path_factory.mktemp("symlinks")
+    project = make_project(base / "p")
+    secret = base / "secret.txt"
     secret.write_text("TOP SECRET")
     (project / "site_templates" / "assets" / "leak.txt").symlink_to(secret)
-    (tmp_path / "outside").mkdir()
-    (tmp_path / "outside" / "other.txt").write_text("ALSO SECRET")
-    (project / "site_templates" / "assets" / "linked").symlink_to(tmp_path / "outside")
-    result = run_kb("build", cwd=project)
+    (base / "outside").mkdir()
+    (base / "outside" / "other.txt").write_text("ALSO SECRET")
+    (project / "site_templates" / "assets" / "linked").symlink_to(base / "outside")
+    return project, run_kb("build", cwd=project)
+
+
+def test_symlink_out_of_docs_dir_stops_the_build(build_with_symlinks_out):
+    project, result = build_with_symlinks_out
     assert result.returncode == 1
-    assert "links to files outside it: leak.txt, linked/other.txt. Replace each symlink with the file itself." in result.stderr
+    assert (
+        "links to files outside it: leak.txt, linked/other.txt. Replace each symlink with the file itself."
+        in result.stderr
+    )
     assert not (project / "site").exists()
 
 
@@ -243,7 +293,9 @@ def test_payload_text_is_shown_not_run(hostile_build):
         assert missing == [], f"{entry_id}: not shown as written"
         codes = [code.get_text() for code in article.select("p code, li code")]
         assert '<script>alert("script-block")</script>' in codes, entry_id  # the code span is a code element
-        assert any(pre.get_text().startswith('<script>alert("script-block")</script>\n') for pre in article.find_all("pre")), entry_id
+        assert any(
+            pre.get_text().startswith('<script>alert("script-block")</script>\n') for pre in article.find_all("pre")
+        ), entry_id
     text = parse(hostile_build.site / "behaviours" / "payload-behaviour" / "index.html").find("article").get_text()
     assert "{{ 7*7 }}" in text and "{% if true %}T{% endif %}" in text  # never a template, in line fields either
 
@@ -255,7 +307,11 @@ def test_glossary_tooltips_hold_the_hostile_summary_as_escaped_text(hostile_buil
     for entry_id in PAYLOAD_ENTRIES:
         entry = _hostile_kb().entries[entry_id]
         article = parse(hostile_build.site / entry.kind / entry_id / "index.html").find("article")
-        links = [a for a in article.find_all("a", href=True) if a["href"].rstrip("/").endswith("definitions/payload-definition") and a.get("title")]
+        links = [
+            a
+            for a in article.find_all("a", href=True)
+            if a["href"].rstrip("/").endswith("definitions/payload-definition") and a.get("title")
+        ]
         if entry_id == "payload-definition":
             assert links == []  # a definition's own page never links its term
             continue
@@ -278,7 +334,9 @@ def test_hostile_titles_and_summaries_are_text_in_title_header_meta_and_search(h
         assert page.find("meta", attrs={"name": "description"})["content"] == summary
         assert page.select('[data-md-component="header-topic"]')[0].get_text(strip=True) == title
         assert page.find("h1").get_text().rstrip("¶") == title
-        shown_in_search = BeautifulSoup(search_titles[f"{entry.kind}/{entry_id}/"], "html.parser")  # Material renders it as HTML
+        shown_in_search = BeautifulSoup(
+            search_titles[f"{entry.kind}/{entry_id}/"], "html.parser"
+        )  # Material renders it as HTML
         assert shown_in_search.get_text() == title and unsafe_parts(shown_in_search) == []
     for doc in index["docs"]:
         assert unsafe_parts(BeautifulSoup(doc["title"] + doc["text"], "html.parser")) == [], doc["location"]
@@ -319,7 +377,9 @@ def test_cycles_and_self_mentions_render_once_each(hostile_build):
 def _fields(model, wanted, prefix=()):
     """Dotted paths of the fields of a model (and its nested models) whose annotation `wanted` accepts."""
     for name, field in model.model_fields.items():
-        metadata = list(field.metadata) + [m for arg in get_args(field.annotation) for m in getattr(arg, "__metadata__", ())]
+        metadata = list(field.metadata) + [
+            m for arg in get_args(field.annotation) for m in getattr(arg, "__metadata__", ())
+        ]
         nested = inner_model(field.annotation)
         if nested is not None:
             yield from _fields(nested, wanted, (*prefix, name))
@@ -346,10 +406,15 @@ def test_every_markdown_and_one_line_field_of_every_kind_carries_the_payloads():
     for entry_id in PAYLOAD_ENTRIES:
         entry = kb.entries[entry_id]
         values = list(_flatten(entry.raw.data))
-        markdown_fields, line_fields = set(_fields(type(entry.model), is_markdown)), set(_fields(type(entry.model), is_line))
+        markdown_fields, line_fields = (
+            set(_fields(type(entry.model), is_markdown)),
+            set(_fields(type(entry.model), is_line)),
+        )
         assert "body" in markdown_fields and "title" in line_fields
         for path in markdown_fields:
-            assert any(p == path and PAYLOAD_MARK in v and PAYLOAD_TERM in v for p, v in values), f"{entry_id}: {path} lacks the payloads"
+            assert any(p == path and PAYLOAD_MARK in v and PAYLOAD_TERM in v for p, v in values), (
+                f"{entry_id}: {path} lacks the payloads"
+            )
         for path in line_fields:
             assert any(p == path and LINE_MARK in v for p, v in values), f"{entry_id}: {path} lacks the markup payload"
 
@@ -367,7 +432,10 @@ def test_whole_rejected_corpus_is_checked_in_seconds():
 
 
 def test_reference_links_are_written_inline_with_the_address_the_parser_judged():
-    text = "A [shadowed][r] reference.\n\n[r]: https://example.org/\n[r]: javascript:alert(7)\n\n[unused]: javascript:alert(8)\n\n[]: javascript:alert(11)"
+    text = (
+        "A [shadowed][r] reference.\n\n[r]: https://example.org/\n[r]: javascript:alert(7)\n\n"
+        "[unused]: javascript:alert(8)\n\n[]: javascript:alert(11)"
+    )
     prose = parse_prose(text)
     written = write_prose(prose, lambda link: "")
     assert prose.problems == ()  # the first definition wins; an unused one is no link; an empty label is no definition
@@ -375,7 +443,7 @@ def test_reference_links_are_written_inline_with_the_address_the_parser_judged()
 
 
 def test_a_lone_closing_tag_in_prose_is_reported_or_shown():
-    """KNOWN BUG (generator/prose.py, _Writer.inline): an inline closing tag is skipped as if its opening
+    """KNOWN BUG (generator/prosejudge.py, _Writer.inline): an inline closing tag is skipped as if its opening
     tag had been reported; without an opening tag nothing is reported, and the text vanishes from the page."""
     prose = parse_prose("Close the title with </title> and the list with </ul>.")
     written = write_prose(prose, lambda link: "")
@@ -385,12 +453,17 @@ def test_a_lone_closing_tag_in_prose_is_reported_or_shown():
 # --- the generated Markdown under an engine that sanitises nothing, parsed and in a browser
 
 BARE_EXTENSIONS = ["attr_list", "md_in_html", "abbr", "def_list", "admonition", "tables", "toc"]
-ENGINES = {"bare": [], "extensions": BARE_EXTENSIONS}  # Python-Markdown passes raw HTML and attr_list attributes through
+ENGINES = {
+    "bare": [],
+    "extensions": BARE_EXTENSIONS,
+}  # Python-Markdown passes raw HTML and attr_list attributes through
 # Run in every page before its own scripts: dialogs are recorded (through __kbDialog) instead of shown, and a click
-# runs the element's handlers but never follows the link (a javascript: URL would count as one; unsafe_parts reports those).
+# runs the element's handlers but never follows the link (a javascript: URL would count as one; unsafe_parts
+# reports those).
 RECORD_DIALOGS = """
 for (const name of ["alert", "confirm", "prompt", "print"]) {
-  window[name] = (...args) => { window.__kbDialog(`${name}(${args.map(String).join(", ")})`); return name === "confirm" ? false : null; };
+  window[name] = (...args) => { window.__kbDialog(`${name}(${args.map(String).join(", ")})`); \
+return name === "confirm" ? false : null; };
 }
 window.addEventListener("click", event => event.preventDefault(), true);
 """
@@ -399,7 +472,8 @@ HOVER_AND_FOCUS = """
 () => {
   const targets = [...document.querySelectorAll("a, abbr, [title], [tabindex]")];
   for (const element of targets) {
-    for (const type of ["pointerover", "pointerenter", "mouseover", "mouseenter", "mousemove", "pointerdown", "mouseup"]) {
+    for (const type of ["pointerover", "pointerenter", "mouseover", "mouseenter", "mousemove", \
+"pointerdown", "mouseup"]) {
       element.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, view: window}));
     }
     element.focus();
@@ -427,19 +501,28 @@ BROWSER_SECONDS = 60
 
 @pytest.fixture(scope="module")
 def bare_engine_pages(tmp_path_factory) -> tuple[Path, list[Path]]:
-    """`kb build --markdown-only` of the hostile corpus; every page rendered by bare Python-Markdown, without and with extensions."""
+    """`kb build --markdown-only` of the hostile corpus.
+
+    Every page rendered by bare Python-Markdown, without and with extensions.
+    """
     base = tmp_path_factory.mktemp("bare-engine")
     project = make_project(base / "project", HOSTILE / "content")
-    result = run_kb("build", "--markdown-only", str(base / "markdown"), cwd=project)
+    result = call_kb("build", "--markdown-only", str(base / "markdown"), cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     folder, pages = base / "html", []
     for source in sorted((base / "markdown").rglob("*.md")):
-        text = source.read_text(encoding="utf-8")  # front matter included: an engine that does not read it shows it as text
+        text = source.read_text(
+            encoding="utf-8"
+        )  # front matter included: an engine that does not read it shows it as text
         for engine, extensions in ENGINES.items():
             page = folder / source.relative_to(base / "markdown").with_suffix(f".{engine}.html")
             page.parent.mkdir(parents=True, exist_ok=True)
             body = markdown.markdown(text, extensions=extensions)
-            page.write_text(f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{page.name}</title></head>\n<body>\n{body}\n</body></html>\n', encoding="utf-8")
+            page.write_text(
+                f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{page.name}</title></head>\n'
+                f"<body>\n{body}\n</body></html>\n",
+                encoding="utf-8",
+            )
             pages.append(page)
     return folder, pages
 
@@ -476,7 +559,12 @@ def _leaves_localhost(url: str) -> bool:
 def test_generated_markdown_runs_and_loads_nothing_in_chromium(bare_engine_pages):
     folder, pages = bare_engine_pages
     (folder / "canary.html").write_text(CANARY, encoding="utf-8")
-    found: dict[str, list[str]] = {"dialogs": [], "requests off 127.0.0.1": [], "script errors": [], "window.__pwned set": []}
+    found: dict[str, list[str]] = {
+        "dialogs": [],
+        "requests off 127.0.0.1": [],
+        "script errors": [],
+        "window.__pwned set": [],
+    }
     current = {"page": ""}
 
     def record(kind: str, what: str) -> None:
@@ -491,14 +579,23 @@ def test_generated_markdown_runs_and_loads_nothing_in_chromium(bare_engine_pages
 
     started = time.perf_counter()
     hovered = 0
-    with launched_chromium() as browser, serve(folder) as base_url:
+    with launched_chromium() as browser, serve_folder(folder) as base_url:
         page = browser.new_context().new_page()
         page.set_default_timeout(20_000)
         page.expose_function("__kbDialog", lambda call: record("dialogs", call))
         page.add_init_script(RECORD_DIALOGS)
-        page.on("dialog", lambda dialog: (record("dialogs", f"native {dialog.type}: {dialog.message}"), dialog.dismiss()))
+        page.on(
+            "dialog", lambda dialog: (record("dialogs", f"native {dialog.type}: {dialog.message}"), dialog.dismiss())
+        )
         page.on("pageerror", lambda error: record("script errors", str(error)))
-        page.on("console", lambda message: message.type == "error" and SCRIPT_MESSAGE.search(message.text) and record("script errors", message.text))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and SCRIPT_MESSAGE.search(message.text)
+                and record("script errors", message.text)
+            ),
+        )
         page.route("**/*", route)
         for name in ["canary.html", *(p.relative_to(folder).as_posix() for p in pages)]:
             current["page"] = name
@@ -517,13 +614,21 @@ def test_generated_markdown_runs_and_loads_nothing_in_chromium(bare_engine_pages
     assert time.perf_counter() - started < BROWSER_SECONDS, "the browser check must stay quick"
 
 
-def test_a_build_warning_about_a_generated_page_names_its_yaml(tmp_path):
-    """Whatever kb check accepts should build; if a page still fails, the message leads to the YAML, not to Markdown nobody wrote."""
-    project = make_project(tmp_path / "p")
+@session_build
+def build_with_a_broken_template_link(tmp_path_factory) -> subprocess.CompletedProcess:
+    """kb build of the fixture with a link to no page added to the behaviour template."""
+    project = make_project(tmp_path_factory.mktemp("template-link") / "p")
     template = project / "site_templates" / "behaviours.md.j2"
-    text = template.read_text(encoding="utf-8").replace("{% block details %}", "{% block details %}\n[a broken link](no-such-page.md)\n")
+    text = template.read_text(encoding="utf-8").replace(
+        "{% block details %}", "{% block details %}\n[a broken link](no-such-page.md)\n"
+    )
     template.write_text(text, encoding="utf-8")
-    result = run_kb("build", cwd=project)
+    return run_kb("build", cwd=project)
+
+
+def test_a_build_warning_about_a_generated_page_names_its_yaml(build_with_a_broken_template_link):
+    """What kb check accepts should build; a failing page's message leads to the YAML, not to Markdown nobody wrote."""
+    result = build_with_a_broken_template_link
     assert result.returncode == 1
     assert "no-such-page.md" in result.stderr + result.stdout
     assert "(generated from content/behaviours/answer-quickly.yaml)" in result.stderr + result.stdout

@@ -6,9 +6,9 @@ import json
 import shutil
 from typing import ClassVar
 
+from kbtest import FIXTURES, MKDOCS_ENV, make_project
 from pydantic import Field
 
-from conftest import FIXTURES, MKDOCS_ENV, make_project
 from generator import fields, kinds, schema
 from generator.cli import main
 from generator.pipeline import build_pages, check
@@ -22,7 +22,9 @@ class Story(schema.Entry):
 
     kind: ClassVar[str] = "stories"
     moral: fields.Line = Field(description="What the story teaches, in one line.")
-    shows: list[fields.Ref("behaviours", key="shows", inverse="examples")] = Field(min_length=1, description="Behaviours the story shows.")
+    shows: list[fields.Ref("behaviours", key="shows", inverse="examples")] = Field(
+        min_length=1, description="Behaviours the story shows."
+    )
 
 
 def _with_stories(monkeypatch, tmp_path):
@@ -44,7 +46,9 @@ def test_a_seventh_kind_gets_pages_an_index_and_relations(monkeypatch, tmp_path)
     assert "## Moral\n\nSmall efforts after the sale are remembered longest." in by_path["stories/the-lost-parcel.md"]
     assert "[The lost parcel](the-lost-parcel.md)" in by_path["stories/index.md"]
     assert "| [Stories](stories/index.md) | 1 |" in by_path["index.md"]
-    assert "[The lost parcel](../stories/the-lost-parcel.md)" in by_path["behaviours/answer-quickly.md"]  # the inverse relation
+    assert (
+        "[The lost parcel](../stories/the-lost-parcel.md)" in by_path["behaviours/answer-quickly.md"]
+    )  # the inverse relation
 
 
 def test_a_seventh_kind_is_in_the_nav_the_inventory_the_schemas_and_kb_new(monkeypatch, tmp_path):
@@ -59,7 +63,9 @@ def test_a_seventh_kind_is_in_the_nav_the_inventory_the_schemas_and_kb_new(monke
     assert (site / "stories" / "the-lost-parcel" / "index.html").is_file()
     assert 'href="stories/"' in (site / "index.html").read_text(encoding="utf-8")  # the nav entry the registry added
     inventory = json.loads((site / "inventory.json").read_text(encoding="utf-8"))
-    assert {"id": "the-lost-parcel", "kind": "stories", "url": "stories/the-lost-parcel/"}.items() <= next(e for e in inventory["entries"] if e["id"] == "the-lost-parcel").items()
+    assert {"id": "the-lost-parcel", "kind": "stories", "url": "stories/the-lost-parcel/"}.items() <= next(
+        e for e in inventory["entries"] if e["id"] == "the-lost-parcel"
+    ).items()
     assert "content/.schema/stories.schema.json" in schema_files()
     assert main(["new", "story", "A second story", "--root", str(project)]) == 0
     written = (project / "content" / "stories" / "a-second-story.yaml").read_text(encoding="utf-8")

@@ -2,7 +2,8 @@
 
 One session build serves every test here: the basic fixture with 'answer-quickly' renamed to
 'reply-quickly' (the file moved, the old id kept as an alias), built with
-KB_SITE_URL=http://127.0.0.1:PORT/handbook/ and served from /handbook/ by a real HTTP server.
+KB_SITE_URL=http://127.0.0.1:PORT/handbook/ and served from /handbook/ by a real HTTP server. The
+unit tests of the pieces (inventories, feed, link checking) are in test_site_files.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -19,21 +19,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import launched_chromium, session_build
+from kbtest import NEW_ID, OLD_ID, call_kb, free_port, make_project, rename_entry, run_kb, serve_folder
+from sitecrawl import broken_links, links, parse, read_page
 
-from conftest import free_port, launched_chromium, make_project, run_kb
-from sitecrawl import broken_links, parse
-
-OLD, NEW = "answer-quickly", "reply-quickly"
-
-
-def rename_entry(project: Path) -> None:
-    """Rename answer-quickly as a contributor would: fix the references, move the file, keep the old id as an alias."""
-    for path in (project / "content").rglob("*.yaml"):
-        path.write_text(path.read_text().replace(OLD, NEW))
-    old_file = project / "content" / "behaviours" / f"{OLD}.yaml"
-    text = old_file.read_text().replace("title: Answer quickly", "title: Reply quickly")
-    old_file.unlink()
-    (project / "content" / "behaviours" / f"{NEW}.yaml").write_text(text + f"aliases: [{OLD}]\nlast_reviewed: 2026-12-01\n")
+OLD, NEW = OLD_ID, NEW_ID
 
 
 def _status(url: str) -> int:
@@ -45,37 +35,26 @@ def _status(url: str) -> int:
         return exc.code
 
 
-@pytest.fixture(scope="session")
-def handbook(tmp_path_factory):
-    """The renamed fixture built for http://127.0.0.1:PORT/handbook/ and served there; yields (project, site, base URL)."""
+@session_build
+def renamed_build(tmp_path_factory) -> tuple[Path, Path, int]:
+    """The renamed fixture built for http://127.0.0.1:PORT/handbook/ (a port free now): project, site and port."""
     root = tmp_path_factory.mktemp("linking")
     project = make_project(root / "project")
     rename_entry(project)
     port = free_port()
-    base = f"http://127.0.0.1:{port}/handbook/"
     site = root / "served" / "handbook"
-    result = run_kb("build", "--site-dir", str(site), cwd=project, env={"KB_SITE_URL": base})
+    address = f"http://127.0.0.1:{port}/handbook/"
+    result = run_kb("build", "--site-dir", str(site), cwd=project, env={"KB_SITE_URL": address})
     assert result.returncode == 0, result.stdout + result.stderr
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(root / "served")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while _status_or_none(base) != 200:
-            assert time.monotonic() < deadline, "the HTTP server never answered"
-            time.sleep(0.2)
-        yield project, site, base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    return project, site, port
 
 
-def _status_or_none(url: str) -> int | None:
-    try:
-        return _status(url)
-    except OSError:
-        return None
+@pytest.fixture(scope="session")
+def handbook(renamed_build):
+    """The renamed build served from /handbook/ on its port; yields (project, site, base URL)."""
+    project, site, port = renamed_build
+    with serve_folder(site.parent, port) as server_url:
+        yield project, site, server_url + "handbook/"
 
 
 class _Refresh(HTMLParser):
@@ -109,7 +88,9 @@ def test_old_and_short_urls_redirect_to_the_renamed_page(handbook, old_url):
     page = _Refresh()
     page.feed(_fetch(base + old_url))
     new_url = base + f"behaviours/{NEW}/"
-    assert page.refresh is not None and not page.refresh.startswith(("/", "http")), "redirects must be relative to work under any sub-path"
+    assert page.refresh is not None and not page.refresh.startswith(("/", "http")), (
+        "redirects must be relative to work under any sub-path"
+    )
     assert urljoin(base + old_url, page.refresh) == new_url
     assert page.canonical == new_url
     assert [urljoin(base + old_url, href) for href in page.links] == [new_url]  # a visible link for when refresh is off
@@ -127,10 +108,7 @@ def test_sub_path_site_has_no_broken_links_over_http(handbook):
     problems = []
     for html in sorted(site.rglob("*.html")):
         page_address = base + html.relative_to(site).as_posix().removesuffix("index.html")
-        for element in parse(html).find_all(["a", "link", "script", "img"]):
-            value = element.get("href") or element.get("src")
-            if not value:
-                continue
+        for value in links(read_page(html)):
             target = urljoin(page_address, value).split("#")[0]
             if not target.startswith(origin):
                 continue
@@ -176,7 +154,10 @@ def test_sphinx_intersphinx_resolves_an_entry_and_a_renamed_id(handbook, tmp_pat
     out = tmp_path / "html"
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q", "-E", str(source), str(out)],
-        capture_output=True, text=True, timeout=180, env={**os.environ, "NO_PROXY": "127.0.0.1"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "NO_PROXY": "127.0.0.1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     links = {a.get_text(): a["href"] for a in parse(out / "index.html").select("a.reference.external")}
@@ -209,12 +190,21 @@ def _column(name: str, base: str, path: str) -> int:
 
 def _expected_report(base: str) -> list[str]:
     return [
-        f"docs/guide.rst:3:10: warning: {base}definitions/answer-quickly/: 'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): link to {base}behaviours/reply-quickly/ instead",
-        f"docs/onboarding.md:1:21: warning: {base}behaviours/answer-quickly/: 'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): link to {base}behaviours/reply-quickly/ instead",
-        f"docs/onboarding.md:2:22: warning: {base}go/answer-quickly/: 'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): link to {base}go/reply-quickly/ instead",
-        f"docs/onboarding.md:3:7: error: broken link {base}behaviours/reply-quickli/: no entry with id 'reply-quickli'. Did you mean 'reply-quickly'?",
-        f"docs/onboarding.md:5:17: error: broken link {base}behaviours/service-focus/: 'service-focus' is a definition, not a behaviour: link to {base}definitions/service-focus/",
-        f"docs/wiki.html:1:{_column('wiki.html', base, 'nope/')}: error: broken link {base}nope/: there is no page 'nope/' in the handbook. Link an entry as {base}<kind>/<id>/ or {base}go/<id>/.",
+        f"docs/guide.rst:3:10: warning: {base}definitions/answer-quickly/: "
+        "'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): "
+        f"link to {base}behaviours/reply-quickly/ instead",
+        f"docs/onboarding.md:1:21: warning: {base}behaviours/answer-quickly/: "
+        "'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): "
+        f"link to {base}behaviours/reply-quickly/ instead",
+        f"docs/onboarding.md:2:22: warning: {base}go/answer-quickly/: "
+        "'answer-quickly' was renamed to 'reply-quickly' (the old link redirects): "
+        f"link to {base}go/reply-quickly/ instead",
+        f"docs/onboarding.md:3:7: error: broken link {base}behaviours/reply-quickli/: "
+        "no entry with id 'reply-quickli'. Did you mean 'reply-quickly'?",
+        f"docs/onboarding.md:5:17: error: broken link {base}behaviours/service-focus/: "
+        f"'service-focus' is a definition, not a behaviour: link to {base}definitions/service-focus/",
+        f"docs/wiki.html:1:{_column('wiki.html', base, 'nope/')}: error: broken link {base}nope/: "
+        f"there is no page 'nope/' in the handbook. Link an entry as {base}<kind>/<id>/ or {base}go/<id>/.",
     ]
 
 
@@ -238,7 +228,7 @@ def test_links_check_flags_renamed_and_broken_links(handbook, linked_docs, sourc
         options = ["--inventory", "inventory.json"]
     else:
         options = ["--root", str(project), "--base-url", base.rstrip("/")]
-    result = run_kb("links", "check", "docs", *options, cwd=linked_docs)
+    result = call_kb("links", "check", "docs", *options, cwd=linked_docs)
     assert result.returncode == 1, result.stdout + result.stderr
     assert sorted(result.stdout.splitlines()) == _expected_report(base)
     assert "checked 10 handbook link(s) in 3 file(s): 3 broken, 3 to a renamed entry" in result.stderr
@@ -249,21 +239,28 @@ def test_links_check_passes_with_only_renamed_links_and_knows_go_links_without_a
     (tmp_path / "notes.md").write_text(f"Old: {base}go/{OLD}/\nNew: {base}go/{NEW}/\n")
     downloaded = tmp_path / "inventory.json"
     downloaded.write_text(json.dumps({**json.loads((site / "inventory.json").read_text()), "base_url": None}))
-    result = run_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
+    result = call_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == f"notes.md:1:6: warning: {base}go/{OLD}/: '{OLD}' was renamed to '{NEW}' (the old link redirects): link to {base}go/{NEW}/ instead\n"
+    assert result.stdout == (
+        f"notes.md:1:6: warning: {base}go/{OLD}/: '{OLD}' was renamed to '{NEW}' (the old link redirects): "
+        f"link to {base}go/{NEW}/ instead\n"
+    )
     (tmp_path / "notes.md").write_text(f"Gone: {base}go/no-such-entry/\n")
-    result = run_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
+    result = call_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith(f"notes.md:1:7: error: broken link {base}go/no-such-entry/: no entry with id 'no-such-entry'.")
+    assert result.stdout.startswith(
+        f"notes.md:1:7: error: broken link {base}go/no-such-entry/: no entry with id 'no-such-entry'."
+    )
 
 
 def test_links_check_reports_an_unreadable_inventory(tmp_path):
     (tmp_path / "notes.md").write_text("nothing\n")
     (tmp_path / "inventory.json").write_text('{"schema_version": 99}')
-    result = run_kb("links", "check", "notes.md", "--inventory", "inventory.json", cwd=tmp_path)
+    result = call_kb("links", "check", "notes.md", "--inventory", "inventory.json", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("inventory.json:1:1: error: not a handbook inventory of schema version 1 (found 99)")
+    assert result.stdout.startswith(
+        "inventory.json:1:1: error: not a handbook inventory of schema version 1 (found 99)"
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -293,13 +290,18 @@ def test_whats_new_page_and_atom_feed_list_the_latest_changes_first(handbook):
 def test_markdown_only_build_writes_redirects_and_inventories(handbook, tmp_path):
     project, _, _ = handbook
     out = tmp_path / "md"
-    result = run_kb("build", "--markdown-only", str(out), cwd=project, env={"KB_SITE_URL": "https://docs.example.org/h/"})
+    result = call_kb(
+        "build", "--markdown-only", str(out), cwd=project, env={"KB_SITE_URL": "https://docs.example.org/h/"}
+    )
     assert result.returncode == 0, result.stderr
     assert (out / "whats-new.md").is_file() and (out / "feed.xml").is_file() and (out / "objects.inv").is_file()
     assert json.loads((out / "inventory.json").read_text())["base_url"] == "https://docs.example.org/h/"
     redirect = (out / "go" / OLD / "index.html").read_text()
     assert f'href="https://docs.example.org/h/behaviours/{NEW}/"' in redirect
-    assert "```text\nhttps://docs.example.org/h/behaviours/reply-quickly/\n```" in (out / "behaviours" / f"{NEW}.md").read_text()
+    assert (
+        "```text\nhttps://docs.example.org/h/behaviours/reply-quickly/\n```"
+        in (out / "behaviours" / f"{NEW}.md").read_text()
+    )
 
 
 @pytest.mark.browser

@@ -21,14 +21,15 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import session_build
+from kbtest import FIXTURES, ROOT, kb_environment, make_project, previous_output, run_kb, tree_state
 
-from conftest import MKDOCS_ENV, ROOT, make_project, run_kb, tree_state
 from generator import cli, publish
 from generator.errors import printable
 from generator.loader import MAX_FILE_BYTES, load_content
-from generator.yamlread import BIDI_CONTROLS
 from generator.pipeline import check
 from generator.report import as_dict
+from generator.yamlread import BIDI_CONTROLS
 
 # The oracle, written out apart from generator.errors: C0, DEL, C1, the bidi controls and U+2028/9.
 CONTROLS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]] + sorted(BIDI_CONTROLS) + ["\u2028", "\u2029"]
@@ -61,22 +62,32 @@ def test_printable_escapes_exactly_the_unsafe_characters():
     assert printable(ordinary) == ordinary
 
 
-@pytest.fixture(scope="module")
-def hostile_output_project(tmp_path_factory) -> Path:
+def _hostile_output_project(folder: Path) -> Path:
     """A project whose file names, kind folders, ids and field names carry every unsafe character."""
-    project = make_project(tmp_path_factory.mktemp("terminal") / "p")
+    project = make_project(folder / "p")
     content = project / "content"
     for ch in CONTROLS:
         if ch != "\x00":  # the one character no file name can hold
             (content / "behaviours" / f"f{ch}x.yaml").write_text("title: x\n")
             (content / f"k{ch}x").mkdir()
-    entries = ["behaviours/answer-quickly.yaml", "examples/quick-reply.yaml", "sources/field-notes.yaml", "definitions/service-focus.yaml"]
+    entries = [
+        "behaviours/answer-quickly.yaml",
+        "examples/quick-reply.yaml",
+        "sources/field-notes.yaml",
+        "definitions/service-focus.yaml",
+    ]
     for number, rel in enumerate(entries):  # at most 30 related ids per entry
         chunk = CONTROLS[number * 20 : (number + 1) * 20]
         related = ", ".join(f'"{_escaped(ch)}[2Kfake"' for ch in chunk)
         keys = "".join(f'"bad{_escaped(ch)}key": x\n' for ch in chunk)
         (content / rel).write_text((content / rel).read_text() + f"related: [{related}]\n" + keys)
     return project
+
+
+@pytest.fixture(scope="module")
+def hostile_output_project(tmp_path_factory) -> Path:
+    """A project whose file names, kind folders, ids and field names carry every unsafe character."""
+    return _hostile_output_project(tmp_path_factory.mktemp("terminal"))
 
 
 def test_hostile_names_and_values_print_one_escaped_line_per_diagnostic(hostile_output_project, capsys):
@@ -90,7 +101,10 @@ def test_hostile_names_and_values_print_one_escaped_line_per_diagnostic(hostile_
     for ch in CONTROLS:
         shown = _escaped(ch)
         if ch != "\x00":
-            assert sum(line.startswith(f"content/behaviours/f{shown}x.yaml:1:1: error: bad file name") for line in lines) == 1, shown
+            assert (
+                sum(line.startswith(f"content/behaviours/f{shown}x.yaml:1:1: error: bad file name") for line in lines)
+                == 1
+            ), shown
             assert sum(line.startswith(f"content/k{shown}x:1:1: error: unknown kind") for line in lines) == 1, shown
         assert sum(f"unknown field 'bad{shown}key'" in line for line in lines) == 1, shown
     assert sum("'related[" in line for line in lines) == len(CONTROLS)
@@ -113,25 +127,62 @@ def test_json_keeps_the_exact_strings_without_raw_control_characters(hostile_out
     assert json.loads(out) == [as_dict(d) for d in diagnostics]
 
 
-def test_kb_check_in_a_real_terminal_stream_has_no_escape_bytes(hostile_output_project):
-    result = run_kb("check", cwd=hostile_output_project)
+@session_build
+def check_of_hostile_names(tmp_path_factory) -> subprocess.CompletedProcess:
+    """`python -m generator check` of the project of unsafe names: its real streams and exit status."""
+    return run_kb("check", cwd=_hostile_output_project(tmp_path_factory.mktemp("terminal-stream")))
+
+
+def test_kb_check_in_a_real_terminal_stream_has_no_escape_bytes(check_of_hostile_names):
+    result = check_of_hostile_names
     assert result.returncode == 1
     assert "\x1b" not in result.stdout + result.stderr
     assert_terminal_safe(result.stdout)
     assert_terminal_safe(result.stderr)
 
 
-def test_kb_build_messages_are_escaped(tmp_path):
-    project = make_project(tmp_path / "p")
+KB = Path(sys.executable).with_name("kb")  # the entry point pip installed beside this Python
+
+
+def _run(*command) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=kb_environment())
+
+
+@session_build
+def installed_kb_runs(tmp_path_factory) -> list[subprocess.CompletedProcess]:
+    """The installed kb command run twice: kb check of the basic fixture, and with an argument it refuses."""
+    if not KB.is_file():
+        return []
+    return [_run(KB, "check", "--root", FIXTURES / "basic"), _run(KB, "check", "--format", "xml")]
+
+
+def test_the_installed_kb_command_exits_with_the_status_of_what_it_did(installed_kb_runs):
+    assert KB.is_file(), f"no {KB}: install the project (make test does: pip install -e .)"
+    passed, misused = installed_kb_runs
+    assert (passed.returncode, passed.stderr) == (0, "")
+    assert passed.stdout.startswith("checked 7 entries: no errors")
+    assert misused.returncode == 2 and "kb check: error: argument --format: invalid choice: 'xml'" in misused.stderr
+
+
+@session_build
+def build_of_hostile_names(tmp_path_factory) -> subprocess.CompletedProcess:
+    """kb build of a project with an unsafe file name and unsafe ids: kb relays the mkdocs child's output, escaped."""
+    project = make_project(tmp_path_factory.mktemp("build-messages") / "p")
     entry = project / "content" / "behaviours" / "answer-quickly.yaml"
     entry.write_text(entry.read_text() + 'related: ["\\e[2Kfake", "\\u202eevil"]\n')
     (project / "content" / "behaviours" / "f\x1b[2Kx.yaml").write_text("title: x\n")
-    result = run_kb("build", cwd=project)
+    return run_kb("build", cwd=project)
+
+
+def test_kb_build_messages_are_escaped(build_of_hostile_names):
+    result = build_of_hostile_names
     assert result.returncode == 1
     assert_terminal_safe(result.stdout)
     lines = assert_terminal_safe(result.stderr)
     assert any("'\\x1b[2Kfake' is not an id" in line for line in lines), result.stderr
-    assert any(line.startswith("content/behaviours/f\\x1b[2Kx.yaml:1:1: error: bad file name") for line in lines), result.stderr
+    assert any(line.startswith("content/behaviours/f\\x1b[2Kx.yaml:1:1: error: bad file name") for line in lines), (
+        result.stderr
+    )
 
 
 def test_markdown_build_escapes_its_output_folder_name(tmp_path, capsys):
@@ -211,7 +262,9 @@ def full_project(tmp_path) -> Path:
         ("--site-dir", "/", "it holds the whole project"),
     ],
 )
-def test_build_refuses_an_output_folder_that_is_holds_or_lies_inside_the_sources(option, folder, why, full_project, tmp_path, monkeypatch, capsys):
+def test_build_refuses_an_output_folder_that_is_holds_or_lies_inside_the_sources(
+    option, folder, why, full_project, tmp_path, monkeypatch, capsys
+):
     monkeypatch.chdir(full_project)
     before = tree_state(tmp_path)
     assert cli.main(["build", option, folder]) == 2
@@ -219,16 +272,6 @@ def test_build_refuses_an_output_folder_that_is_holds_or_lies_inside_the_sources
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and captured.err.startswith(f"kb build: error: {option} "), captured.err
     assert why in captured.err and "choose a new folder" in captured.err
-    assert tree_state(tmp_path) == before
-
-
-@pytest.mark.parametrize("args", [("--markdown-only", "."), ("--site-dir", "content")])
-def test_kb_build_into_the_project_or_its_content_changes_nothing(args, tmp_path):
-    project = make_project(tmp_path / "p")
-    before = tree_state(tmp_path)
-    result = run_kb("build", *args, cwd=project)
-    assert result.returncode == 2
-    assert result.stdout == "" and len(result.stderr.splitlines()) == 1 and result.stderr.startswith("kb build: error: ")
     assert tree_state(tmp_path) == before
 
 
@@ -244,15 +287,23 @@ def test_build_accepts_a_new_sub_folder_and_a_folder_outside_the_project(tmp_pat
     assert cli.main(["build", "--markdown-only", "out"]) == 0
     assert cli.main(["build", "--markdown-only", "out"]) == 0  # replacing its own earlier output
     assert cli.main(["build", "--markdown-only", str(tmp_path / "elsewhere" / "md")]) == 0
-    assert (tmp_path / "p" / "out" / "inventory.json").is_file() and (tmp_path / "elsewhere" / "md" / "inventory.json").is_file()
+    assert (tmp_path / "p" / "out" / "inventory.json").is_file() and (
+        tmp_path / "elsewhere" / "md" / "inventory.json"
+    ).is_file()
 
 
 def test_a_missing_root_is_one_line_and_exit_2(tmp_path, capsys):
     assert cli.main(["check", "--root", "/nonexistent"]) == 2
-    assert capsys.readouterr().err == "kb check: error: --root /nonexistent: this folder does not exist: pass the project folder that holds content/\n"
+    assert capsys.readouterr().err == (
+        "kb check: error: --root /nonexistent: this folder does not exist: "
+        "pass the project folder that holds content/\n"
+    )
     (tmp_path / "file").write_text("")
     assert cli.main(["build", "--root", str(tmp_path / "file")]) == 2
-    assert capsys.readouterr().err == f"kb build: error: --root {tmp_path / 'file'}: this is a file, not a folder: pass the project folder that holds content/\n"
+    assert capsys.readouterr().err == (
+        f"kb build: error: --root {tmp_path / 'file'}: this is a file, not a folder: "
+        "pass the project folder that holds content/\n"
+    )
 
 
 # --- class 10: Ctrl-C ----------------------------------------------------------------------------
@@ -281,14 +332,18 @@ def _default_sigint() -> None:
 
 def test_ctrl_c_during_kb_build_stops_mkdocs_and_removes_the_unfinished_site(tmp_path):
     project = make_project(tmp_path / "p")
-    assert run_kb("build", cwd=project).returncode == 0
-    before = _site_files(project / "site")
+    before = _site_files(previous_output(project / "site"))
     (project / "slow_hook.py").write_text(SLOW_HOOK)
     with (project / "mkdocs.yml").open("a") as config:
         config.write("\nhooks:\n  - slow_hook.py\n")
     kb = subprocess.Popen(
         [sys.executable, "-m", "generator", "build"],
-        cwd=project, env={**os.environ, **MKDOCS_ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint,
+        cwd=project,
+        env=kb_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
     )
     pid_file, deadline = project / "mkdocs-child.pid", time.monotonic() + 120
     while not pid_file.exists():
@@ -317,9 +372,8 @@ def test_ctrl_c_during_kb_check_is_one_line(tmp_path, monkeypatch, capsys):
 
 def test_ctrl_c_during_markdown_build_removes_the_unfinished_folder(tmp_path, monkeypatch, capsys):
     project, out = make_project(tmp_path / "p"), tmp_path / "out"
-    assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 0
-    before = tree_state(out)
-    write, calls = publish._write_inside, []
+    before = tree_state(previous_output(out))
+    write, calls = publish.write_inside, []
 
     def interrupted_on_third_file(folder, relative, data):
         calls.append(relative)
@@ -327,7 +381,7 @@ def test_ctrl_c_during_markdown_build_removes_the_unfinished_folder(tmp_path, mo
             raise KeyboardInterrupt
         write(folder, relative, data)
 
-    monkeypatch.setattr(publish, "_write_inside", interrupted_on_third_file)
+    monkeypatch.setattr(publish, "write_inside", interrupted_on_third_file)
     capsys.readouterr()
     assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 130
     assert capsys.readouterr() == ("", "kb: interrupted\n")
@@ -337,8 +391,7 @@ def test_ctrl_c_during_markdown_build_removes_the_unfinished_folder(tmp_path, mo
 
 def test_ctrl_c_while_swapping_puts_the_previous_output_back(tmp_path, monkeypatch, capsys):
     project, out = make_project(tmp_path / "p"), tmp_path / "out"
-    assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 0
-    before = tree_state(out)
+    before = tree_state(previous_output(out))
     rename = Path.rename
 
     def interrupted_swap(self, target):
@@ -374,7 +427,15 @@ def test_builds_left_by_killed_processes_are_removed_and_nothing_else(tmp_path):
     (base / "elsewhere").mkdir(parents=True)
     (base / "elsewhere" / "keep.txt").write_text("keep")
     stale = [f"out.new-{first}", f"out.old-{second}"]
-    kept = [f"out.new-{os.getppid()}", "out.new-abc", f"out.new-0{first}", f"out.old-{first}.bak", "out.bak", f"other.new-{first}", f"out.new-{third}x"]
+    kept = [
+        f"out.new-{os.getppid()}",
+        "out.new-abc",
+        f"out.new-0{first}",
+        f"out.old-{first}.bak",
+        "out.bak",
+        f"other.new-{first}",
+        f"out.new-{third}x",
+    ]
     for name in stale + kept:
         (base / name).mkdir()
         (base / name / "page.md").write_text(name)
@@ -384,15 +445,6 @@ def test_builds_left_by_killed_processes_are_removed_and_nothing_else(tmp_path):
     expected = {"out", "elsewhere", f"out.new-{third}", f"out.old-{third}", *kept}
     assert {p.name for p in base.iterdir()} == expected
     assert (base / "elsewhere" / "keep.txt").read_text() == "keep"
-
-
-def test_kb_build_clears_stale_site_folders(tmp_path):
-    project = make_project(tmp_path / "p")
-    (dead,) = _dead_pids(1)
-    (project / f"site.new-{dead}" / "half").mkdir(parents=True)
-    (project / f"site.old-{dead}").mkdir()
-    assert run_kb("build", cwd=project).returncode == 0
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site", "site_templates"]
 
 
 # --- class 10: file-system errors ----------------------------------------------------------------
@@ -422,25 +474,33 @@ READ_ONLY = PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     ],
     ids=["swap-in-disk-full", "move-aside-not-writable", "write-disk-full"],
 )
-def test_os_error_in_markdown_build_is_one_line_and_keeps_the_previous_output(method, when, error, tmp_path, monkeypatch, capsys):
+def test_os_error_in_markdown_build_is_one_line_and_keeps_the_previous_output(
+    method, when, error, tmp_path, monkeypatch, capsys
+):
     project, out = make_project(tmp_path / "p"), tmp_path / "out"
-    assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 0
-    before = tree_state(out)
+    before = tree_state(previous_output(out))
     capsys.readouterr()
     monkeypatch.setattr(Path, method, _failing(getattr(Path, method), when, error))
     assert cli.main(["build", "--root", str(project), "--markdown-only", str(out)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert re.fullmatch(rf"kb build: error: {re.escape(error.strerror)}: {re.escape(str(tmp_path))}/\S+\n", captured.err), captured.err
+    assert re.fullmatch(
+        rf"kb build: error: {re.escape(error.strerror)}: {re.escape(str(tmp_path))}/\S+\n", captured.err
+    ), captured.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "p"]  # no finished or half-written build left behind
     assert tree_state(out) == before
 
 
+def _engine_that_writes_a_page(command: list[str], cwd: Path) -> int:
+    """Stands in for the mkdocs build: succeeds at once, one page written into its --site-dir."""
+    (Path(command[command.index("--site-dir") + 1]) / "index.html").write_text("<p>the new site</p>")
+    return 0
+
+
 def test_os_error_when_publishing_the_site_is_one_line_and_keeps_the_previous_site(tmp_path, monkeypatch, capsys):
     project = make_project(tmp_path / "p")
-    assert cli.main(["build", "--root", str(project)]) == 0
-    before = _site_files(project / "site")
-    capsys.readouterr()
+    before = _site_files(previous_output(project / "site"))
+    monkeypatch.setattr(publish, "run_engine", _engine_that_writes_a_page)  # publishing is under test, not the engine
     monkeypatch.setattr(Path, "rename", _failing(Path.rename, lambda path: ".new-" in path.name, FULL_DISK))
     assert cli.main(["build", "--root", str(project)]) == 1
     err = capsys.readouterr().err
@@ -468,10 +528,14 @@ def test_hidden_files_and_folders_in_content_are_reported_except_the_schema_fold
     (content / "behaviours" / ".#answer-quickly.yaml").write_text("emacs lock")
     _, diagnostics = load_content(project)
     assert [str(d) for d in diagnostics] == [
-        "content/.DS_Store:1:1: error: hidden files are not read: delete it (a .DS_Store holds macOS Finder's view settings, not an entry)",
-        "content/.foo:1:1: error: hidden files are not read: rename it without the leading dot, or move it out of content/",
-        "content/.hidden.yaml:1:1: error: hidden files are not read: rename it without the leading dot, or move it out of content/",
-        "content/behaviours/.draft.yaml:1:1: error: hidden files are not read: rename it without the leading dot, or move it out of content/",
+        "content/.DS_Store:1:1: error: hidden files are not read: "
+        "delete it (a .DS_Store holds macOS Finder's view settings, not an entry)",
+        "content/.foo:1:1: error: hidden files are not read: "
+        "rename it without the leading dot, or move it out of content/",
+        "content/.hidden.yaml:1:1: error: hidden files are not read: "
+        "rename it without the leading dot, or move it out of content/",
+        "content/behaviours/.draft.yaml:1:1: error: hidden files are not read: "
+        "rename it without the leading dot, or move it out of content/",
     ]
 
 
@@ -493,6 +557,7 @@ def test_oversize_file_reports_its_real_size_without_reading_it(tmp_path):
     finally:
         tracemalloc.stop()
     assert [str(d) for d in diagnostics] == [
-        f"content/sources/huge.yaml:1:1: error: file is {2**30} bytes, more than the {MAX_FILE_BYTES // 1024} KiB an entry may hold: split it or trim it"
+        f"content/sources/huge.yaml:1:1: error: file is {2**30} bytes, "
+        f"more than the {MAX_FILE_BYTES // 1024} KiB an entry may hold: split it or trim it"
     ]
     assert peak < 16 * MAX_FILE_BYTES

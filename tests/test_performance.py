@@ -1,13 +1,16 @@
-"""Speed-ups that must not change results: the preview's cache between rebuilds, the loader's character scan, the plain-prose shortcut."""
+"""Speed-ups that must not change results.
+
+The preview's cache between rebuilds, the loader's character scan, the plain-prose shortcut.
+"""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kbtest import make_project
 from markdown_it.tree import SyntaxTreeNode
 
-from conftest import make_project
 from generator import prose, yamlread
 from generator.errors import KbError
 from generator.pipeline import StageCache, build_pages
@@ -40,7 +43,11 @@ def test_cached_rebuild_still_reports_problems_of_unchanged_files(tmp_path):
 
 
 def forbidden_character(ch: str) -> bool:
-    """The loader's rule written out: controls but tab and newline (and CR before a newline), line separators, bidi controls, BOM, non-characters, surrogates."""
+    """The loader's rule written out.
+
+    Controls but tab and newline (and CR before a newline), line separators, bidi controls, BOM, non-characters,
+    surrogates.
+    """
     code = ord(ch)
     return (
         (code < 32 and ch not in "\t\n")
@@ -60,11 +67,17 @@ def test_fast_character_scan_forbids_exactly_what_the_rule_forbids():
     assert disagree == []
 
 
-_PLAINISH = st.lists(st.sampled_from(list("ab Z9.1)(\"'[]|-:!?,\n\t") + ["[[x]]", "[[a-b|the c]]", "1986.", "  \n", "\n\n", "[[", "]]", " \n", "\t\n"]), max_size=30).map("".join)
+_PLAINISH = st.lists(
+    st.sampled_from(
+        list("ab Z9.1)(\"'[]|-:!?,\n\t")
+        + ["[[x]]", "[[a-b|the c]]", "1986.", "  \n", "\n\n", "[[", "]]", " \n", "\t\n"]
+    ),
+    max_size=30,
+).map("".join)
 
 
 @given(_PLAINISH.map(str.strip))
-@settings(max_examples=4000, deadline=None)
+@settings(max_examples=400, deadline=None)  # cheap examples (about 1 ms each): more than the profile's
 def test_the_plain_prose_shortcut_gives_what_the_parser_gives(text):
     """Fields of plain sentences and [[id]] links skip the parser: only where the parser would agree."""
     shortcut = prose._plain_paragraphs(text)
@@ -74,4 +87,7 @@ def test_the_plain_prose_shortcut_gives_what_the_parser_gives(text):
 
 
 def test_the_plain_prose_shortcut_takes_ordinary_sentences():
-    assert prose._plain_paragraphs("See [[a-b]] and [[c|the c]], said (she).\nNext line!\n\n12 monkeys: 3 left.") is not None
+    assert (
+        prose._plain_paragraphs("See [[a-b]] and [[c|the c]], said (she).\nNext line!\n\n12 monkeys: 3 left.")
+        is not None
+    )

@@ -4,41 +4,57 @@ QR codes, the glossary and its tooltips, the behaviour card deck and the practic
 from __future__ import annotations
 
 import html
-
 import io
 import math
 import posixpath
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import segno
+from conftest import launched_chromium, session_build
+from kbtest import FIXTURES, ROOT, make_project, run_kb, serve_folder
+from sitecrawl import parse
 
-from conftest import FIXTURES, ROOT, launched_chromium, make_project, run_kb
 from generator.pipeline import build_pages, check
 from generator.render import MATRIX_MAX_COLUMNS
-from sitecrawl import parse
-from siteserver import serve
 
 SITE_URL = "https://handbook.example.org/kb/"
 CONTENT = FIXTURES / "training"
 # What the issue-5 sanitiser keeps of inline SVG.
 SVG_ELEMENTS = {"svg", "g", "path", "rect"}
-SVG_ATTRIBUTES = {"viewbox", "width", "height", "class", "d", "fill", "stroke", "transform", "xmlns", "role", "aria-label", "aria-hidden"}
+SVG_ATTRIBUTES = {
+    "viewbox",
+    "width",
+    "height",
+    "class",
+    "d",
+    "fill",
+    "stroke",
+    "transform",
+    "xmlns",
+    "role",
+    "aria-label",
+    "aria-hidden",
+}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+@session_build
+def training_site(tmp_path_factory) -> Path:
     """The training fixture built with the real MkDocs + Material, published at SITE_URL."""
     project = make_project(tmp_path_factory.mktemp("training"), CONTENT / "content")
     result = run_kb("build", cwd=project, env={"KB_SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="module")
+def site(training_site) -> Path:
+    """The training site (the name these tests use)."""
+    return training_site
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +97,9 @@ def qr_modules(svg) -> set[tuple[int, int]]:
 def assert_qr_encodes(svg, url: str) -> None:
     """The SVG is a QR code of exactly this URL, labelled for screen readers."""
     expected = segno.make(url, micro=False, error="m")
-    assert qr_modules(svg) == {(col, row) for row, line in enumerate(expected.matrix) for col, dark in enumerate(line) if dark}
+    assert qr_modules(svg) == {
+        (col, row) for row, line in enumerate(expected.matrix) for col, dark in enumerate(line) if dark
+    }
     assert svg["role"] == "img" and url in svg["aria-label"]
 
 
@@ -93,7 +111,9 @@ def test_path_page_links_each_step_within_the_path_and_prints_a_handout(site, kb
     steps = [s.entry for s in kb.entries["onboarding"].model.steps]
     agenda = article(soup).find(id="agenda").find_next("table")
     rows = agenda.select("tbody tr")
-    assert [resolve("paths/onboarding/", r.find("a")["href"]) for r in rows] == [f"{kb.entries[s].kind}/{s}/" for s in steps]
+    assert [resolve("paths/onboarding/", r.find("a")["href"]) for r in rows] == [
+        f"{kb.entries[s].kind}/{s}/" for s in steps
+    ]
     assert all(r.find("a")["href"].endswith("?path=onboarding") for r in rows)
     assert [r.find_all("td")[3].text for r in rows] == ["10", "25", "30", "40"]  # running total
     assert "Total time: 40 minutes" in article(soup).text
@@ -136,7 +156,9 @@ def test_an_entry_in_two_paths_shows_its_place_in_each(site):
 def test_handout_is_print_ready(site, kb):
     soup = page(site, "handouts/onboarding")
     path = kb.entries["onboarding"].model
-    assert soup.select_one(".md-sidebar--primary").has_attr("hidden") and soup.select_one(".md-sidebar--secondary").has_attr("hidden")
+    assert soup.select_one(".md-sidebar--primary").has_attr("hidden") and soup.select_one(
+        ".md-sidebar--secondary"
+    ).has_attr("hidden")
     steps = article(soup).select("h2.kb-handout-step")
     assert [h.text.strip("¶ ") for h in steps[:-1]] == [
         f"Step {n}: {kb.entries[s.entry].model.title} ({s.minutes} min)" for n, s in enumerate(path.steps, 1)
@@ -183,7 +205,7 @@ def test_glossary_lists_every_definition_with_its_other_names(site, kb):
 
 
 def _tooltips(soup, kb) -> list:
-    """Links in the page body that carry a definition's summary as their tooltip (HTML-escaped: the theme shows it with innerHTML)."""
+    """Page body links with a definition's summary as tooltip (HTML-escaped: the theme shows it with innerHTML)."""
     summaries = {html.escape(d.model.summary) for d in kb.by_kind("definitions")}
     return [a for a in article(soup).find_all("a", title=True) if a["title"] in summaries]
 
@@ -199,7 +221,9 @@ def test_first_mention_of_a_term_on_a_behaviour_page_shows_its_summary(site, kb)
 
 def test_also_known_as_names_link_on_case_note_pages(site, kb):
     tips = _tooltips(page(site, "case-notes/acme"), kb)
-    assert [(a.text, a["title"]) for a in tips] == [("customer orientation", html.escape(kb.entries["customer-focus"].model.summary))]
+    assert [(a.text, a["title"]) for a in tips] == [
+        ("customer orientation", html.escape(kb.entries["customer-focus"].model.summary))
+    ]
 
 
 def test_tooltips_never_in_code_headings_or_own_page_and_once_per_page(site, kb):
@@ -213,7 +237,9 @@ def test_tooltips_never_in_code_headings_or_own_page_and_once_per_page(site, kb)
         assert f"{entry.kind}/{entry.id}/" not in targets, entry.id
         assert not any(a.find_parent(["h1", "h2", "h3", "h4", "h5", "h6"]) for a in tips), entry.id
         # A link made inside code would show there as literal Markdown, not as an <a>.
-        assert not any(re.search(r"\]\([^)]*definitions/", code.get_text()) for code in article(soup).find_all(["code", "pre"])), entry.id
+        assert not any(
+            re.search(r"\]\([^)]*definitions/", code.get_text()) for code in article(soup).find_all(["code", "pre"])
+        ), entry.id
     assert linked > 0
 
 
@@ -261,14 +287,30 @@ def test_practice_matrix_marks_each_case_and_totals_rows_and_columns(site, kb):
     assert [a.text for a in lacking.find_all("a")] == ["Own the problem"]
 
 
-def test_practice_matrix_lists_cases_per_behaviour_when_too_many_for_a_grid(tmp_path):
-    project = make_project(tmp_path / "big", CONTENT / "content")
-    shutil.rmtree(project / "content")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), "170", str(project)], check=True)
-    knowledge, _ = check(project)
+def _add_case_notes(project: Path, count: int) -> None:
+    """Case notes enough to outgrow the grid, each of listen-first, follow-up or both (own-the-problem has none)."""
+    for number in range(count):
+        shown = [["listen-first"], ["follow-up"], ["follow-up", "listen-first"]][number % 3]
+        (project / "content" / "case-notes" / f"case-{number:02d}.yaml").write_text(
+            f"title: Case {number:02d}\nsummary: A case.\ncompany: Company {number:02d}\nperiod: as described in 2021\n"
+            f"what_they_did: [Listened.]\ndemonstrates: [{', '.join(shown)}]\nadded: 2026-11-23\n"
+        )
+
+
+@session_build
+def many_cases_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The training fixture with more case notes than the matrix grid shows, built: the project and the result."""
+    project = make_project(tmp_path_factory.mktemp("many-cases") / "p", CONTENT / "content")
+    _add_case_notes(project, MATRIX_MAX_COLUMNS)
+    return project, run_kb("build", cwd=project)
+
+
+def test_practice_matrix_lists_cases_per_behaviour_when_too_many_for_a_grid(many_cases_build):
+    project, result = many_cases_build
+    knowledge, problems = check(project)
+    assert problems == []
     cases = sorted(knowledge.by_kind("case-notes"), key=lambda c: (c.model.company.casefold(), c.id))
     assert len(cases) > MATRIX_MAX_COLUMNS
-    result = run_kb("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     table = article(page(project / "site", "matrix")).select_one(".kb-matrix-list table")
     assert [th.text for th in table.select("thead th")] == ["Behaviour", "Demonstrated by", "Cases"]
@@ -279,7 +321,9 @@ def test_practice_matrix_lists_cases_per_behaviour_when_too_many_for_a_grid(tmp_
         name, demonstrated_by, count = row.find_all("td")
         assert name.text == behaviour.model.title
         expected = [c for c in cases if behaviour.id in c.model.demonstrates]
-        assert [resolve("matrix/", a["href"]) for a in demonstrated_by.find_all("a")] == [f"case-notes/{c.id}/" for c in expected]
+        assert [resolve("matrix/", a["href"]) for a in demonstrated_by.find_all("a")] == [
+            f"case-notes/{c.id}/" for c in expected
+        ]
         assert count.text == (str(len(expected)) if expected else "none")
 
 
@@ -299,7 +343,7 @@ def test_qr_codes_use_only_the_svg_the_sanitiser_keeps(site):
 @pytest.fixture(scope="module")
 def served(site):
     """Serve the built site over HTTP (Material's scripts need it) for the browser tests."""
-    with serve(site) as url:
+    with serve_folder(site) as url:
         yield url
 
 
@@ -337,8 +381,12 @@ def test_handout_prints_one_step_per_sheet_with_addresses(browser, served, kb):
         assert kb.entries[step.entry].model.title in text
     assert f"{SITE_URL}paths/onboarding/" in text
     assert "survey guide (https://example.org/survey-guide)" in text  # web links print their address
-    for number, step in enumerate(steps, 1):  # each step starts a sheet
-        sheet = " ".join(reader.pages[[i for i, p in enumerate(reader.pages) if f"Step {number}:" in p.extract_text()][0]].extract_text().split())
+    for number in range(1, len(steps) + 1):  # each step starts a sheet
+        sheet = " ".join(
+            reader.pages[[i for i, p in enumerate(reader.pages) if f"Step {number}:" in p.extract_text()][0]]
+            .extract_text()
+            .split()
+        )
         assert sheet.startswith(f"Step {number}:")
     assert "Behaviour cards" not in text and "Search" not in text  # no navigation, no search box
 

@@ -24,14 +24,15 @@ from pathlib import Path
 
 import material
 import pytest
-from mkdocs.exceptions import PluginError
-
 from conftest import MKDOCS_ENV, ROOT, free_port, launched_chromium, make_project, run_kb
-from generator import csp
-from generator.mkdocs_plugin import MAX_REPORTED, _refuse_unsafe_site
-from generator.verify import Site, fragment_problems, verify_site
-from siteserver import serve
+from mkdocs.exceptions import PluginError
 from sitecrawl import parse
+from siteserver import serve
+
+from generator import csp
+from generator.markupcheck import fragment_problems
+from generator.mkdocs_plugin import MAX_REPORTED, _refuse_unsafe_site
+from generator.verify import Site, verify_site
 
 THEME_DIRS = [Path(material.__file__).parent / "templates", ROOT / "site_templates" / "overrides"]
 PAGE = "definitions/service-focus/index.html"  # a clean entry page of the fixture site, two folders deep
@@ -94,8 +95,12 @@ def test_a_clean_page_is_not_reported(site, clean_page):
 
 def test_a_build_that_publishes_an_unsafe_file_fails_and_publishes_nothing(tmp_path):
     project = make_project(tmp_path / "p")
-    (project / "site_templates" / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>')
-    (project / "site_templates" / "assets" / "stylesheets" / "kb.css").write_text("body { background: url(https://evil.example/p.png) }\n")
+    (project / "site_templates" / "assets" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+    )
+    (project / "site_templates" / "assets" / "stylesheets" / "kb.css").write_text(
+        "body { background: url(https://evil.example/p.png) }\n"
+    )
     result = run_kb("build", cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     output = result.stdout + result.stderr
@@ -112,7 +117,9 @@ def test_the_build_error_lists_twenty_problems_then_counts_the_rest(tmp_path):
         _refuse_unsafe_site(tmp_path, [], "/", None)
     lines = str(error.value).splitlines()
     assert lines[0] == f"the built site has {MAX_REPORTED + 5} unsafe part(s):"
-    assert lines[1:] == [f"p{n:02d}.svg: <svg onload=…> event handler (line 1)" for n in range(MAX_REPORTED)] + ["and 5 more"]
+    assert lines[1:] == [f"p{n:02d}.svg: <svg onload=…> event handler (line 1)" for n in range(MAX_REPORTED)] + [
+        "and 5 more"
+    ]
 
 
 def test_a_preview_rebuild_reads_only_the_files_it_wrote(tmp_path):
@@ -125,9 +132,20 @@ def test_a_preview_rebuild_reads_only_the_files_it_wrote(tmp_path):
 # --- (b) generated payloads, each injected into a copy of the clean page
 
 HANDLERS = ["onerror", "onload", "onmouseover", "onfocus", "onclick", "onanimationstart", "onpointerenter", "onbegin"]
-CASES = [str.lower, str.upper, lambda s: s[:3].upper() + s[3:], lambda s: "".join(c.upper() if i % 2 else c for i, c in enumerate(s))]
+CASES = [
+    str.lower,
+    str.upper,
+    lambda s: s[:3].upper() + s[3:],
+    lambda s: "".join(c.upper() if i % 2 else c for i, c in enumerate(s)),
+]
 BEFORE_HANDLER = [" ", "\n", "\t", "\f", "/", " / ", ""]  # "" right after a quoted value, which browsers accept
-HANDLER_ELEMENTS = ['<img src="x.png"{sep}{name}=alert(1)>', '<a href="#"{sep}{name}="alert(1)">x</a>', '<svg{sep}{name}=alert(1)></svg>', '<div{sep}{name}=\'alert(1)\'>x</div>', '<details open{sep}{name}=alert(1)>x</details>']
+HANDLER_ELEMENTS = [
+    '<img src="x.png"{sep}{name}=alert(1)>',
+    '<a href="#"{sep}{name}="alert(1)">x</a>',
+    "<svg{sep}{name}=alert(1)></svg>",
+    "<div{sep}{name}='alert(1)'>x</div>",
+    "<details open{sep}{name}=alert(1)>x</details>",
+]
 
 
 def _handler_variants():
@@ -137,7 +155,11 @@ def _handler_variants():
         yield HANDLER_ELEMENTS[n % len(HANDLER_ELEMENTS)].format(sep=sep, name=case(name))
 
 
-SCRIPT_URLS = ["javascript:alert(1)", "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="]
+SCRIPT_URLS = [
+    "javascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+]
 URL_DISGUISES = [
     lambda u: u,
     str.upper,
@@ -230,8 +252,15 @@ def test_a_load_from_another_host_is_reported(site, clean_page, where, snippet):
 
 def test_plain_links_canonical_addresses_and_site_paths_are_not_loads(site, clean_page):
     snippets = [
-        in_body(clean_page, f'<a href="https://{EVIL}/page">a link</a><img src="/assets/images/favicon.png"><img src="../../assets/images/favicon.png">'),
-        in_head(clean_page, f'<link rel="canonical" href="https://{EVIL}/handbook/"><link rel="alternate" type="application/atom+xml" href="https://{EVIL}/feed.xml">'),
+        in_body(
+            clean_page,
+            f'<a href="https://{EVIL}/page">a link</a>'
+            '<img src="/assets/images/favicon.png"><img src="../../assets/images/favicon.png">',
+        ),
+        in_head(
+            clean_page,
+            f'<link rel="canonical" href="https://{EVIL}/handbook/"><link rel="alternate" type="application/atom+xml" href="https://{EVIL}/feed.xml">',
+        ),
         in_head(clean_page, '<meta http-equiv="refresh" content="0; url=../../definitions/">'),
     ]
     for page in snippets:
@@ -239,25 +268,29 @@ def test_plain_links_canonical_addresses_and_site_paths_are_not_loads(site, clea
 
 
 ELEMENTS = [
-    (in_body, "<iframe src=\"../../\"></iframe>", "<iframe> element"),
-    (at_end, "<iframe srcdoc=\"x\"></iframe>", "<iframe> element"),
-    (in_body, "<frameset><frame src=\"x\"></frameset>", "<frame> element"),
-    (in_body, "<object data=\"x.swf\"></object>", "<object> element"),
-    (in_body, "<embed src=\"x.swf\">", "<embed> element"),
-    (in_body, "<applet code=\"X\"></applet>", "<applet> element"),
-    (in_head, "<base href=\"../../\">", "<base> element"),
-    (in_body, "<base href=\"../../\">", "<base> element"),
-    (in_body, "<portal src=\"x\"></portal>", "<portal> element"),
-    (in_body, "<form><input name=\"q\"></form>", "<form> in the page body"),
+    (in_body, '<iframe src="../../"></iframe>', "<iframe> element"),
+    (at_end, '<iframe srcdoc="x"></iframe>', "<iframe> element"),
+    (in_body, '<frameset><frame src="x"></frameset>', "<frame> element"),
+    (in_body, '<object data="x.swf"></object>', "<object> element"),
+    (in_body, '<embed src="x.swf">', "<embed> element"),
+    (in_body, '<applet code="X"></applet>', "<applet> element"),
+    (in_head, '<base href="../../">', "<base> element"),
+    (in_body, '<base href="../../">', "<base> element"),
+    (in_body, '<portal src="x"></portal>', "<portal> element"),
+    (in_body, '<form><input name="q"></form>', "<form> in the page body"),
     (in_body, "<button>x</button>", "<button> in the page body"),
     (in_body, "<textarea>x</textarea>", "<textarea> in the page body"),
     (in_body, "<select><option>x</option></select>", "<select> in the page body"),
     (in_body, "<style>p{color:red}</style>", "<style> in the page body"),
-    (in_body, "<link rel=\"stylesheet\" href=\"x.css\">", "<link> in the page body"),
-    (in_body, "<meta name=\"x\" content=\"y\">", "<meta> in the page body"),
-    (in_body, "<p style=\"position:fixed;top:0\">x</p>", "<p style=…> in the page body"),
-    (in_body, "<div><div><span STYLE=\"color:red\">x</span></div></div>", "<span style=…> in the page body"),
-    (in_body, "<table><tr><td></div><p style=\"x\">y</p></td></tr></table>", "<p style=…> in the page body"),  # </div> inside a cell closes nothing
+    (in_body, '<link rel="stylesheet" href="x.css">', "<link> in the page body"),
+    (in_body, '<meta name="x" content="y">', "<meta> in the page body"),
+    (in_body, '<p style="position:fixed;top:0">x</p>', "<p style=…> in the page body"),
+    (in_body, '<div><div><span STYLE="color:red">x</span></div></div>', "<span style=…> in the page body"),
+    (
+        in_body,
+        '<table><tr><td></div><p style="x">y</p></td></tr></table>',
+        "<p style=…> in the page body",
+    ),  # </div> inside a cell closes nothing
 ]
 
 
@@ -286,7 +319,10 @@ def test_markup_in_a_title_or_a_truncated_label_is_reported(site, clean_page, wh
 
 def test_a_title_whose_brackets_cannot_start_a_tag_is_fine(site, clean_page):
     # Escaped once more, or a '<' before a space, digit or '=': inserted as HTML, each is still text.
-    snippet = '<a href="#" title="&amp;lt;b&amp;gt; &amp; 1 &gt; 0, a &lt; b, &lt;3, x&lt;=y">x</a><abbr title="a &amp; b">AB</abbr>'
+    snippet = (
+        '<a href="#" title="&amp;lt;b&amp;gt; &amp; 1 &gt; 0, a &lt; b, &lt;3, x&lt;=y">x</a>'
+        '<abbr title="a &amp; b">AB</abbr>'
+    )
     page = in_header(in_body(clean_page, snippet), '<span class="md-ellipsis">Reply in &lt; 1 hour</span>')
     assert site.verify_bytes(PAGE, page.encode()) == []
 
@@ -301,7 +337,11 @@ SCRIPTS = [
     (in_body, '<script type="module">alert(1)</script>', "<script> in the page body"),
     (in_body, '<script type="application/json">{}</script>', "<script> in the page body"),
     (in_body, "<svg><script>alert(1)</script></svg>", "<script> in the page body"),
-    (in_body, '<script src="../../assets/javascripts/{bundle}"></script>', "<script> in the page body"),  # even the theme's own file
+    (
+        in_body,
+        '<script src="../../assets/javascripts/{bundle}"></script>',
+        "<script> in the page body",
+    ),  # even the theme's own file
     (at_end, f'<script src="//{EVIL}/x.js"></script>', "not a URL inside the site"),
     (at_end, f'<script src="https://{EVIL}/x.js"></script>', "not a URL inside the site"),
     (in_head, f'<script src=" \n//{EVIL}/x.js"></script>', "not a URL inside the site"),
@@ -313,7 +353,12 @@ SCRIPTS = [
     (in_head, '<script type="text/javascript">alert(1)</script>', "that the theme's templates do not emit"),
     (at_end, '<script type="importmap">{"imports": {}}</script>', "that the theme's templates do not emit"),
     (at_end, '<script>__md_scope=new URL("x",location),alert(1)</script>', "that the theme's templates do not emit"),
-    (at_end, '<script>var target=document.getElementById(location.hash.slice(1));target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"));alert(1)</script>', "that the theme's templates do not emit"),
+    (
+        at_end,
+        "<script>var target=document.getElementById(location.hash.slice(1));"
+        'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"));alert(1)</script>',
+        "that the theme's templates do not emit",
+    ),
 ]
 
 
@@ -327,7 +372,9 @@ def test_a_script_the_theme_did_not_ship_is_reported(site, clean_page, fixture_s
 def test_the_theme_scripts_of_another_page_pass_where_they_are(site, clean_page):
     theme_script = re.search(r"<script>var target=.*?</script>", clean_page).group(0)
     assert site.verify_bytes(PAGE, at_end(clean_page, "").encode()) == []
-    problems = site.verify_bytes(PAGE, in_body(clean_page, theme_script).encode())  # the same script moved into the body
+    problems = site.verify_bytes(
+        PAGE, in_body(clean_page, theme_script).encode()
+    )  # the same script moved into the body
     assert any("<script> in the page body" in p for p in problems), problems
 
 
@@ -364,26 +411,77 @@ def test_a_page_without_its_policy_or_with_a_wrong_one_is_reported(site, clean_p
 
 
 OTHER_FILES = [
-    ("logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "document that runs no scripts"),
+    (
+        "logo.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "document that runs no scripts",
+    ),
     ("logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" ONLOAD="alert(1)"></svg>', "event handler"),
     ("logo.svg", f'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://{EVIL}/p.png"/></svg>', "another host"),
-    ("logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>', "script URL"),
+    (
+        "logo.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>',
+        "script URL",
+    ),
     ("stylesheets/extra.css", f"@import url('//{EVIL}/x.css');", "another host"),
-    ("stylesheets/extra.css", f"b {{ background: url(\"https:\\2f\\2f {EVIL}/p.png\") }}", "another host"),
+    ("stylesheets/extra.css", f'b {{ background: url("https:\\2f\\2f {EVIL}/p.png") }}', "another host"),
     ("javascripts/extra.js", f"void 0;\n//# sourceMappingURL=https://{EVIL}/x.map\n", "source map from another host"),
-    ("feed.xml", '<rss version="2.0"><channel><item><description>&lt;img src=x onerror=alert(1)&gt;</description></item></channel></rss>', "event handler"),
-    ("feed.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">&lt;script&gt;alert(1)&lt;/script&gt;</content></entry></feed>', "<script> in the page body"),
+    (
+        "feed.xml",
+        '<rss version="2.0"><channel><item>'
+        "<description>&lt;img src=x onerror=alert(1)&gt;</description></item></channel></rss>",
+        "event handler",
+    ),
+    (
+        "feed.xml",
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        '<content type="html">&lt;script&gt;alert(1)&lt;/script&gt;</content></entry></feed>',
+        "<script> in the page body",
+    ),
     ("feed.xml", f'<?xml-stylesheet type="text/xsl" href="https://{EVIL}/x.xsl"?><rss/>', "another host"),
-    ("search/search_index.json", json.dumps({"docs": [{"location": "x/", "title": "X", "text": "<p>x<img src=x onerror=alert(1)></p>"}]}), "event handler"),
-    ("search/search_index.json", json.dumps({"docs": [{"location": "x/", "title": "<a href='javascript:alert(1)'>X</a>", "text": ""}]}), "script URL"),
-    ("search/search_index.json", json.dumps({"docs": [{"location": "x/", "title": "X", "text": "", "tags": ["<b title='<img src=x onerror=alert(1)>'>t</b>"]}]}), "tooltip"),
+    (
+        "search/search_index.json",
+        json.dumps({"docs": [{"location": "x/", "title": "X", "text": "<p>x<img src=x onerror=alert(1)></p>"}]}),
+        "event handler",
+    ),
+    (
+        "search/search_index.json",
+        json.dumps({"docs": [{"location": "x/", "title": "<a href='javascript:alert(1)'>X</a>", "text": ""}]}),
+        "script URL",
+    ),
+    (
+        "search/search_index.json",
+        json.dumps(
+            {
+                "docs": [
+                    {
+                        "location": "x/",
+                        "title": "X",
+                        "text": "",
+                        "tags": ["<b title='<img src=x onerror=alert(1)>'>t</b>"],
+                    }
+                ]
+            }
+        ),
+        "tooltip",
+    ),
     ("search/search_index.json", '{"docs": [', "not valid JSON"),
-    ("sitemap.xml.gz", gzip.compress(b'<urlset><url><loc>x</loc></url><svg onload="alert(1)"/></urlset>'), "event handler"),
-    ("other/page.html", "<!doctype html><html><head><title>x</title></head><body><p>hi</p></body></html>", "no Content-Security-Policy"),
+    (
+        "sitemap.xml.gz",
+        gzip.compress(b'<urlset><url><loc>x</loc></url><svg onload="alert(1)"/></urlset>'),
+        "event handler",
+    ),
+    (
+        "other/page.html",
+        "<!doctype html><html><head><title>x</title></head><body><p>hi</p></body></html>",
+        "no Content-Security-Policy",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rel", "content", "expected"), OTHER_FILES, ids=[f"{r}:{str(c)[:40]}" for r, c, _ in OTHER_FILES])
+@pytest.mark.parametrize(
+    ("rel", "content", "expected"), OTHER_FILES, ids=[f"{r}:{str(c)[:40]}" for r, c, _ in OTHER_FILES]
+)
 def test_every_kind_of_published_file_is_read(site, rel, content, expected):
     data = content if isinstance(content, bytes) else content.encode()
     problems = site.verify_bytes(rel, data)
@@ -391,12 +489,24 @@ def test_every_kind_of_published_file_is_read(site, rel, content, expected):
 
 
 def test_the_real_search_index_feed_and_sitemap_pass(site, fixture_site):
-    for rel in ("search/search_index.json", "feed.xml", "sitemap.xml", "sitemap.xml.gz", "inventory.json", "objects.inv"):
+    for rel in (
+        "search/search_index.json",
+        "feed.xml",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "inventory.json",
+        "objects.inv",
+    ):
         assert site.verify_bytes(rel, (fixture_site / rel).read_bytes()) == [], rel
 
 
 def test_a_fragment_of_harmless_html_passes():
-    assert fragment_problems('<p>A <a href="../x/" title="a &amp;lt; b">link</a>, <code>&lt;kind&gt;</code> and <mark>text</mark>.</p>') == ()
+    assert (
+        fragment_problems(
+            '<p>A <a href="../x/" title="a &amp;lt; b">link</a>, <code>&lt;kind&gt;</code> and <mark>text</mark>.</p>'
+        )
+        == ()
+    )
 
 
 # --- (c) every page heads with the policy that allows exactly its own inline scripts
@@ -413,13 +523,19 @@ def _policy_of(html: Path) -> tuple[str | None, list[str]]:
 
 def _inline_script_hashes(html: Path) -> list[str]:
     """The SHA-256 of each runnable inline script of a page, hashed here independently of csp.py."""
-    texts = [s.string or "" for s in parse(html).find_all("script") if not s.get("src") and s.get("type", "") not in csp.DATA_SCRIPT_TYPES]
+    texts = [
+        s.string or ""
+        for s in parse(html).find_all("script")
+        if not s.get("src") and s.get("type", "") not in csp.DATA_SCRIPT_TYPES
+    ]
     return list(dict.fromkeys(base64.b64encode(hashlib.sha256(t.encode()).digest()).decode() for t in texts))
 
 
 def test_every_page_heads_with_a_policy_allowing_exactly_its_inline_scripts(fixture_site):
     pages = sorted(fixture_site.rglob("*.html"))
-    assert (fixture_site / "404.html") in pages and any(p.parts[-3] == "go" for p in pages)  # 404 and redirect stubs too
+    assert (fixture_site / "404.html") in pages and any(
+        p.parts[-3] == "go" for p in pages
+    )  # 404 and redirect stubs too
     for html in pages:
         content, scripts = _policy_of(html)
         assert content is not None, html
@@ -430,18 +546,26 @@ def test_every_page_heads_with_a_policy_allowing_exactly_its_inline_scripts(fixt
             assert scripts == ["'none'"] and not parse(html).find_all("script"), html  # a redirect stub runs nothing
         assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
         assert "object-src 'none'" in content and "base-uri 'self'" in content and "default-src 'self'" in content
-        assert html.read_bytes().find(b"<meta charset") < 1024, html  # the encoding is still found in the first 1024 bytes
+        assert html.read_bytes().find(b"<meta charset") < 1024, (
+            html
+        )  # the encoding is still found in the first 1024 bytes
 
 
 def test_the_policy_hashes_inline_scripts_outside_the_body_only():
-    page = '<html><head><script>a()</script></head><body><div class="md-content"><article><script>evil()</script></article></div><script>b()</script></body></html>'
+    page = (
+        '<html><head><script>a()</script></head><body><div class="md-content">'
+        "<article><script>evil()</script></article></div><script>b()</script></body></html>"
+    )
     expected = csp.policy([csp.script_hash("a()"), csp.script_hash("b()")])
     assert csp.with_policy(page).startswith(f"<html><head>{csp.meta_tag(expected)}<script>")
 
 
 # --- (d) in Chromium: the policy breaks nothing of the theme, and stops what got through
 
-VIOLATIONS = "window.__violations = []; document.addEventListener('securitypolicyviolation', e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));"
+VIOLATIONS = (
+    "window.__violations = []; document.addEventListener('securitypolicyviolation', "
+    "e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));"
+)
 
 
 @pytest.fixture(scope="module")
@@ -469,7 +593,14 @@ def test_in_a_browser_the_policy_blocks_nothing_the_theme_needs(chromium, fixtur
     with serve(fixture_site) as base_url:
         context, page = _open(chromium, base_url, console, color_scheme="light")
         try:
-            for path in ["", PAGE.removesuffix("index.html"), "matrix/", "glossary/", "handouts/first-steps/", "404.html"]:
+            for path in [
+                "",
+                PAGE.removesuffix("index.html"),
+                "matrix/",
+                "glossary/",
+                "handouts/first-steps/",
+                "404.html",
+            ]:
                 page.goto(base_url + path)
                 page.wait_for_load_state("load")
                 assert page.evaluate("window.__violations") == [], path
@@ -500,11 +631,15 @@ INJECTED = (
 
 
 @pytest.mark.browser
-def test_in_a_browser_a_script_handler_or_tooltip_payload_that_got_through_does_not_run(chromium, fixture_site, tmp_path):
+def test_in_a_browser_a_script_handler_or_tooltip_payload_that_got_through_does_not_run(
+    chromium, fixture_site, tmp_path
+):
     copy = tmp_path / "site"
     shutil.copytree(fixture_site, copy)
     page_file = copy / PAGE
-    page_file.write_text(in_body(page_file.read_text(encoding="utf-8"), INJECTED), encoding="utf-8")  # its policy as built
+    page_file.write_text(
+        in_body(page_file.read_text(encoding="utf-8"), INJECTED), encoding="utf-8"
+    )  # its policy as built
     console: list[str] = []
     with serve(copy) as base_url:
         context, page = _open(chromium, base_url + PAGE.removesuffix("index.html"), console)
@@ -512,7 +647,9 @@ def test_in_a_browser_a_script_handler_or_tooltip_payload_that_got_through_does_
             page.wait_for_load_state("load")
             page.locator("#js-link").click()
             page.locator("#tip").hover()
-            page.locator(".md-tooltip2 img").wait_for(state="attached")  # Material did put the title's markup in the page
+            page.locator(".md-tooltip2 img").wait_for(
+                state="attached"
+            )  # Material did put the title's markup in the page
             page.wait_for_timeout(500)
             assert page.evaluate("window.__pwned") is None
             violations = page.evaluate("window.__violations")
@@ -530,7 +667,8 @@ DOM_DANGERS = """snippets => snippets.map(snippet => {
     for (const attribute of element.attributes) {
       const value = attribute.value.replace(/[\\x00-\\x20]/g, "").toLowerCase();
       if (attribute.name.toLowerCase().startsWith("on")) found.push(attribute.name);
-      else if (value.split(/[,;]/).some(url => /^(javascript|vbscript|data):/.test(url))) found.push(attribute.name);  // srcset: a list
+      else if (value.split(/[,;]/).some(url => /^(javascript|vbscript|data):/.test(url))) \
+found.push(attribute.name);  // srcset: a list
     }
   }
   return found;
@@ -557,7 +695,10 @@ def test_in_the_preview_the_live_reload_runs_under_its_policy(chromium, tmp_path
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **MKDOCS_ENV},
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **MKDOCS_ENV},
     )
     context = chromium.new_context()
     try:
