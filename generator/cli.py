@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -16,18 +15,16 @@ from pathlib import Path
 from typing import IO
 
 from . import publish
-from .addresses import INVENTORY_FILE
 from .collector import tuned_by_kb
-from .errors import Diagnostic, KbError, SourceLocation, printable
+from .errors import Diagnostic, KbError, printable
 from .ids import check_id, slugify
-from .inventory import inventory_data
 from .kinds import kind_names, singular
-from .linkcheck import SCANNED_SUFFIXES, Handbook, check_text, handbook_from_inventory, site_file_keys
-from .pipeline import build_pages, check
+from .linkcheck import check_text, files_to_scan, load_handbook
+from .pipeline import check
 from .report import FORMATS, format_report
-from .scaffold import entry_skeleton, resolve_kind
-from .schema_export import schema_files
-from .settings import Settings, read_settings
+from .scaffold import entry_skeleton, refuse_taken_id, resolve_kind
+from .schema_export import sync_schemas
+from .settings import read_settings
 
 ENGINES = ("mkdocs", "zensical")
 INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
@@ -194,7 +191,7 @@ def _new(args) -> int:
         reason = problem or "the title must be one non-empty line"
         raise _UsageError(f"cannot use id '{entry_id}': {reason}. Pass another title, or --id some-id")
     settings = read_settings(args.root)
-    _refuse_taken_id(settings, entry_id)
+    refuse_taken_id(settings, entry_id)
     rel = f"{settings.content_dir}/{kind}/{entry_id}.yaml"
     target = args.root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -205,56 +202,16 @@ def _new(args) -> int:
     return 0
 
 
-def _refuse_taken_id(settings: Settings, entry_id: str) -> None:
-    """Raise when an entry file, a live id or an alias already uses entry_id, in any kind."""
-    folder = settings.content_dir
-    if not settings.content.is_dir():
-        message = f"no {folder}/ folder: run kb new from the project root, or pass --root"
-        raise KbError([Diagnostic(SourceLocation(folder), message)])
-    for kind in kind_names():
-        rel = f"{folder}/{kind}/{entry_id}.yaml"
-        if (settings.root / rel).exists():
-            message = f"id '{entry_id}' is taken by this file: choose another title, or pass --id"
-            raise KbError([Diagnostic(SourceLocation(rel), message)])
-    kb, _ = check(settings.root, review_hints=False, content_dir=folder)
-    owner = kb.entries.get(kb.aliases.get(entry_id, ""))
-    if owner is not None:
-        where = owner.raw.locate(("aliases", owner.model.aliases.index(entry_id)))
-        raise KbError(
-            [
-                Diagnostic(
-                    where,
-                    f"'{entry_id}' is a former id of '{owner.id}', and old links redirect there: "
-                    "choose another title, or pass --id",
-                )
-            ]
-        )
-
-
 def _schema(args) -> int:
     """kb schema: write (or with --check, compare) every kind's JSON Schema under content/.schema/."""
-    stale = []
-    schemas = schema_files()
-    for rel, text in schemas.items():
-        target = args.root / rel
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current == text:
-            continue
-        stale.append(rel)
-        if not args.check:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+    count, stale = sync_schemas(args.root, write=not args.check)
     if args.check and stale:
         for rel in stale:
-            _print(
-                f"{rel}:1:1: error: out of date with generator/schema.py: run kb schema and commit the result",
-                sys.stderr,
-            )
+            message = "out of date with generator/schema.py: run kb schema and commit the result"
+            _print(f"{rel}:1:1: error: {message}", sys.stderr)
         return 1
-    _print(
-        f"{'checked' if args.check else 'wrote'} {len(schemas)} schemas in content/.schema/: "
-        f"{len(stale)} {'stale' if args.check else 'changed'}"
-    )
+    done = "checked" if args.check else "wrote"
+    _print(f"{done} {count} schemas in content/.schema/: {len(stale)} {'stale' if args.check else 'changed'}")
     return 0
 
 
@@ -306,8 +263,8 @@ def _serve(args) -> int:
 
 def _links_check(args) -> int:
     """kb links check: every broken link is an error (exit 1); a renamed one is a warning with its replacement."""
-    handbook = _load_handbook(args.root, args.inventory, args.base_url)
-    files = _files_to_scan(args.paths)
+    handbook = load_handbook(args.root, args.inventory, args.base_url)
+    files = files_to_scan(args.paths)
     links, problems = 0, []
     for path in files:
         found, file_problems = check_text(path.as_posix(), path.read_text(encoding="utf-8", errors="replace"), handbook)
@@ -324,48 +281,6 @@ def _links_check(args) -> int:
     if not handbook.base_urls:
         _print("no base URL known: only /go/<id>/ links were recognised; pass --base-url", sys.stderr)
     return 1 if broken else 0
-
-
-def _load_handbook(root: Path, inventory: Path | None, base_urls: list[str]) -> Handbook:
-    """The inventory of a built site folder, of a downloaded inventory.json, or of the content under root."""
-    if inventory is None:
-        settings = read_settings(root)
-        kb, pages = build_pages(root, settings.templates, content_dir=settings.content_dir, project=settings.project)
-        named_pages = [p.path for p in pages if p.entry_id is None]
-        data = inventory_data(kb, named_pages, project=settings.project, site_url=None)
-        return handbook_from_inventory(data, settings.content_dir, base_urls)
-    site_dir = inventory if inventory.is_dir() else None
-    inventory_file = inventory / INVENTORY_FILE if site_dir else inventory
-    try:
-        data = json.loads(inventory_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise KbError(
-            [
-                Diagnostic(
-                    SourceLocation(str(inventory_file)),
-                    f"cannot read the inventory ({exc}): pass a built site folder or a downloaded {INVENTORY_FILE}",
-                )
-            ]
-        ) from None
-    files = (
-        site_file_keys([p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()])
-        if site_dir
-        else None
-    )
-    return handbook_from_inventory(data, str(inventory_file), base_urls, files)
-
-
-def _files_to_scan(paths: list[Path]) -> list[Path]:
-    """The named files, and the Markdown, HTML, reStructuredText and text files under named folders."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCANNED_SUFFIXES)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise KbError([Diagnostic(SourceLocation(str(path)), "no such file or folder")])
-    return files
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:

@@ -60,6 +60,11 @@ class KbError(Exception):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    @classmethod
+    def at(cls, where: SourceLocation | str, message: str) -> KbError:
+        """One error at a location (or a file path)."""
+        return cls([Diagnostic(where if isinstance(where, SourceLocation) else SourceLocation(where), message)])
+
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like word, if any is close enough to be a likely typo."""

@@ -7,14 +7,17 @@ Without a known base URL, only links in the short /go/<id>/ form are recognised.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .addresses import FEED_FILE, INVENTORY_FILE, SHORT_LINK_FOLDER, SPHINX_INVENTORY_FILE
 from .errors import Diagnostic, KbError, SourceLocation, did_you_mean
-from .inventory import INVENTORY_SCHEMA_VERSION
+from .inventory import INVENTORY_SCHEMA_VERSION, inventory_data
 from .kinds import REGISTRY, singular
+from .settings import read_settings
 
 URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}|\\^]+")
 TRAILING_PUNCTUATION = ".,;:!?*_~"
@@ -165,3 +168,41 @@ def _with_slash(url: str) -> str:
 def _a(noun: str) -> str:
     """'a definition', 'an example'."""
     return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def load_handbook(root: Path, inventory: Path | None, base_urls: list[str]) -> Handbook:
+    """The inventory of a built site folder, of a downloaded inventory.json, or of the content under root."""
+    if inventory is None:
+        from .pipeline import build_pages  # here: checking against a built site needs no pipeline
+
+        settings = read_settings(root)
+        kb, pages = build_pages(root, settings.templates, content_dir=settings.content_dir, project=settings.project)
+        named_pages = [p.path for p in pages if p.entry_id is None]
+        data = inventory_data(kb, named_pages, project=settings.project, site_url=None)
+        return handbook_from_inventory(data, settings.content_dir, base_urls)
+    site_dir = inventory if inventory.is_dir() else None
+    inventory_file = inventory / INVENTORY_FILE if site_dir else inventory
+    try:
+        data = json.loads(inventory_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        message = f"cannot read the inventory ({exc}): pass a built site folder or a downloaded {INVENTORY_FILE}"
+        raise KbError.at(str(inventory_file), message) from None
+    files = (
+        site_file_keys([p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()])
+        if site_dir
+        else None
+    )
+    return handbook_from_inventory(data, str(inventory_file), base_urls, files)
+
+
+def files_to_scan(paths: list[Path]) -> list[Path]:
+    """The named files, and the Markdown, HTML, reStructuredText and text files under named folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCANNED_SUFFIXES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise KbError.at(str(path), "no such file or folder")
+    return files

@@ -10,11 +10,12 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .errors import did_you_mean
+from .errors import KbError, did_you_mean
 from .introspect import inner_model
 from .kinds import REGISTRY, kind_names
 from .schema import MODELS, Entry
 from .schema_export import modeline
+from .settings import Settings
 
 COMMON_FIRST = ("title", "summary")
 COMMON_LAST = ("body", "tags", "sources", "related", "aliases", "added", "last_reviewed")
@@ -131,3 +132,25 @@ def _first_line(text: str | None) -> str:
     """A docstring's first line, lower-cased to follow 'A new behaviour:'."""
     first = text.strip().splitlines()[0] if text else ""
     return first[:1].lower() + first[1:]
+
+
+def refuse_taken_id(settings: Settings, entry_id: str) -> None:
+    """Raise when an entry file, a live id or an alias already uses entry_id, in any kind."""
+    folder = settings.content_dir
+    if not settings.content.is_dir():
+        raise KbError.at(folder, f"no {folder}/ folder: run kb new from the project root, or pass --root")
+    for kind in kind_names():
+        rel = f"{folder}/{kind}/{entry_id}.yaml"
+        if (settings.root / rel).exists():
+            raise KbError.at(rel, f"id '{entry_id}' is taken by this file: choose another title, or pass --id")
+    from .pipeline import check  # here: writing a skeleton needs no pipeline, only this last check does
+
+    kb, _ = check(settings.root, review_hints=False, content_dir=folder)
+    owner = kb.entries.get(kb.aliases.get(entry_id, ""))
+    if owner is not None:
+        where = owner.raw.locate(("aliases", owner.model.aliases.index(entry_id)))
+        message = (
+            f"'{entry_id}' is a former id of '{owner.id}', and old links redirect there: "
+            "choose another title, or pass --id"
+        )
+        raise KbError.at(where, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .kinds import singular
 from .schema import MODELS
@@ -36,3 +37,18 @@ def kind_schema(kind: str) -> dict:
 def schema_files() -> dict[str, str]:
     """Every kind's schema as the exact text committed in the repository, by path."""
     return {schema_path(kind): json.dumps(kind_schema(kind), indent=2, ensure_ascii=False) + "\n" for kind in MODELS}
+
+
+def sync_schemas(root: Path, *, write: bool) -> tuple[int, list[str]]:
+    """Compare (and with write, rewrite) the committed schemas under root; return how many there are and the stale."""
+    stale = []
+    schemas = schema_files()
+    for rel, text in schemas.items():
+        target = root / rel
+        if (target.read_text(encoding="utf-8") if target.is_file() else None) == text:
+            continue
+        stale.append(rel)
+        if write:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    return len(schemas), stale

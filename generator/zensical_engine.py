@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import zensical
 
 from . import csp, publish
-from .errors import Diagnostic, KbError, SourceLocation, printable
+from .errors import KbError, printable
 from .pipeline import build_pages, site_files
 from .render import Page, front_matter_json
 from .settings import Settings, nav_with_every_kind, read_config
@@ -202,9 +202,7 @@ def _copy_real_files(source: Path, destination: Path) -> None:
         return
     for path in sorted(source.rglob("*")):
         if path.is_symlink():
-            raise KbError(
-                [Diagnostic(SourceLocation(str(path)), "symlinks are not published: replace it with the file itself")]
-            )
+            raise KbError.at(str(path), "symlinks are not published: replace it with the file itself")
         if path.is_file():
             target = destination / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -221,7 +219,7 @@ def _refuse_missing_nav(nav: list, present: set[str]) -> None:
     missing = [page for page in _nav_pages(nav) if page not in present]
     if missing:
         message = f"nav names pages that are not generated: {', '.join(missing)}: correct the nav"
-        raise KbError([Diagnostic(SourceLocation("mkdocs.yml"), message)])
+        raise KbError.at("mkdocs.yml", message)
 
 
 def _nav_pages(nav: list) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,6 +35,11 @@ from kbtest import (  # noqa: F401  (some test modules import these from here)
     run_kb,
     tree_state,
 )
+
+# Where the environment forbids bytecode files (PYTHONDONTWRITEBYTECODE, as on this project's machines), pytest
+# would rewrite every test module's asserts and Python compile every module again on each run: about 5 s of the
+# fast suite. The tests' own processes may keep them (git ignores __pycache__/).
+sys.dont_write_bytecode = False
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -186,3 +186,16 @@ def wait_for(url: str, text: str, timeout: float, interval: float = 0.2) -> bool
             return True
         time.sleep(interval)
     return False
+
+
+def assert_preview_follows_an_entry_edit(project: Path, port: int) -> str:
+    """With a preview of the basic fixture running on port, edit an entry: its page shows the edit without a restart.
+
+    Returns the page's URL.
+    """
+    url = f"http://127.0.0.1:{port}/behaviours/answer-quickly/"
+    assert wait_for(url, "Reply to a customer the same day.", 60), "the preview server never served the page"
+    path = project / "content" / "behaviours" / "answer-quickly.yaml"
+    path.write_text(path.read_text().replace("Reply to a customer the same day.", "Reply within the hour."))
+    assert wait_for(url, "Reply within the hour.", 30), "the edited YAML did not show up without a restart"
+    return url

@@ -782,10 +782,10 @@ def test_the_accepted_subset_gives_no_problem(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "<b>x</b> " * 10_000,  # over the '<' cap: one problem, before any parse
+        "<b>x</b> " * 2_000,  # over the '<' cap: one problem, before any parse
         "<b>x</b> " * (MAX_BRACKETS // 2),
-        "# heading\n\n" * 10_000,
-        "{: .x }\n\n" * 10_000,
+        "# heading\n\n" * 2_000,
+        "{: .x }\n\n" * 2_000,
         ("> " * (MAX_DEPTH + 1) + "x\n\n") * 1_000,  # each paragraph is parsed 21 levels deep: ~0.8 s
         '[a](https://e.example/ "t") ' * (MAX_BRACKETS - 1),
         "[a](javascript:x) " * (MAX_BRACKETS - 1),

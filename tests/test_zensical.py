@@ -15,7 +15,17 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import launched_chromium, session_build
 from htmlsafety import body_problems, unsafe_parts
-from kbtest import FIXTURES, ROOT, free_port, kb_environment, make_project, run_kb, serve_folder, tree_state, wait_for
+from kbtest import (
+    FIXTURES,
+    ROOT,
+    assert_preview_follows_an_entry_edit,
+    free_port,
+    make_project,
+    run_kb,
+    serve_folder,
+    start_kb_serve,
+    tree_state,
+)
 from sitecrawl import broken_links, parse
 from test_hostile import PAYLOAD_ENTRIES
 
@@ -184,16 +194,9 @@ def test_mkdocs_yml_handed_to_zensical_directly_fails_and_says_how_to_build(tmp_
 def test_zensical_preview_shows_an_edited_entry_without_a_restart(tmp_path):
     project = make_project(tmp_path / "p")
     port = free_port()
-    command = [sys.executable, "-m", "generator", "serve", "--engine", "zensical", "--dev-addr", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(
-        command, cwd=project, env=kb_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    server = start_kb_serve(project, port, "--engine", "zensical")
     try:
-        url = f"http://127.0.0.1:{port}/behaviours/answer-quickly/"
-        assert wait_for(url, "Reply to a customer the same day.", 60), "the Zensical preview never served the page"
-        path = project / "content" / "behaviours" / "answer-quickly.yaml"
-        path.write_text(path.read_text().replace("Reply to a customer the same day.", "Reply within the hour."))
-        assert wait_for(url, "Reply within the hour.", 30), "the edited YAML did not show up without a restart"
+        assert_preview_follows_an_entry_edit(project, port)
     finally:
         server.terminate()
         server.wait(timeout=10)
