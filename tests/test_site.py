@@ -145,7 +145,7 @@ def test_serve_live_reloads_an_edited_yaml_file_template_and_theme_override(tmp_
     server = start_kb_serve(project, port)
     try:
         url = assert_preview_follows_an_entry_edit(project, port)
-        template = project / "site_templates" / "_fields.md.j2"  # a shared macro file: every page using it changes
+        template = project / "site_templates" / "_macros.md.j2"  # the shared macro file: every page using it changes
         edited = template.read_text().replace('"Why it matters"', '"Why this matters"')
         assert edited != template.read_text()
         template.write_text(edited)
