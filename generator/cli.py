@@ -24,7 +24,7 @@ from .pipeline import check
 from .report import FORMATS, format_report
 from .scaffold import entry_skeleton, refuse_taken_id, resolve_kind
 from .schema_export import sync_schemas
-from .settings import read_settings
+from .settings import Settings, read_settings
 
 ENGINES = ("mkdocs", "zensical")
 INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
@@ -217,20 +217,20 @@ def _schema(args) -> int:
 
 def _build(args) -> int:
     """kb build: the Markdown tree for any engine, or the MkDocs site published atomically."""
-    root = args.root.resolve()
+    settings = read_settings(args.root.resolve())
     try:
         out = publish.output_folder(
-            root,
-            args.markdown_only or args.site_dir or root / "site",
+            settings,
+            args.markdown_only or args.site_dir or settings.root / "site",
             "--markdown-only" if args.markdown_only else "--site-dir",
         )
     except publish.OutputRefused as exc:
         raise _UsageError(str(exc)) from None
     if args.markdown_only:
-        pages, extras = publish.write_markdown(read_settings(root), out)
+        pages, extras = publish.write_markdown(settings, out)
         _print(f"wrote {pages} Markdown pages and {extras} other files (redirects, inventories, feed) to {out}")
         return 0
-    if not _engine_build(args.engine, root, out):
+    if not _engine_build(args.engine, settings, out):
         kept = "the previous site was left as it was" if out.exists() else "no site was written"
         _print(f"kb build: the build failed; {kept} ({out})", sys.stderr)
         return 1
@@ -238,13 +238,13 @@ def _build(args) -> int:
     return 0
 
 
-def _engine_build(engine: str, root: Path, out: Path) -> bool:
+def _engine_build(engine: str, settings: Settings, out: Path) -> bool:
     """Build and publish the site with the chosen engine; False when it failed and nothing was published."""
     if engine == "zensical":
         from . import zensical_engine  # imported only here: MkDocs builds and kb check never load Zensical
 
-        return zensical_engine.build_site(read_settings(root), out)
-    return publish.build_site(root, out)
+        return zensical_engine.build_site(settings, out)
+    return publish.build_site(settings.root, out)
 
 
 def _serve(args) -> int:

@@ -81,11 +81,14 @@ def _trie_regex(node: dict) -> str:
     return f"(?:{body})?" if None in node else body
 
 
-def glossary_from(kb: KnowledgeBase, memo: Memo[Glossary] | None = None) -> Glossary:
-    """The glossary of every definition's term and other names; with a memo, compiled once per set of definitions."""
-    key = glossary_key(kb)
-    make = lambda: Glossary([GlossaryTerm(*term) for term in key])  # noqa: E731
-    return make() if memo is None else memo.get("glossary", key, make)
+def glossary_from(key: tuple, memo: Memo[Glossary] | None = None) -> Glossary:
+    """The glossary of a glossary_key; with a memo, compiled once per set of definitions."""
+    return _compiled(key) if memo is None else memo.get("glossary", key, _compiled, key)
+
+
+def _compiled(key: tuple) -> Glossary:
+    """The glossary of a glossary_key, its pattern compiled."""
+    return Glossary([GlossaryTerm(*term) for term in key])
 
 
 def glossary_key(kb: KnowledgeBase) -> tuple:

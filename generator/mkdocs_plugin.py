@@ -15,7 +15,6 @@ import logging
 import re
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from jinja2.bccache import BytecodeCache
@@ -35,23 +34,20 @@ from .pipeline import StageCache, build_pages, site_files
 from .render import MemoryBytecodeCache
 from .sanitize import escape_html, sanitize_html
 from .settings import Settings, nav_with_every_kind
-from .verify import verify_site
+from .verify import site_path, unsafe_site_report, verify_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
-MAX_REPORTED = 20  # problems listed when the published site fails verification; the rest are counted
-CLOCK_SLACK_S = (
-    2.0  # file systems that keep modification times to the second or two (FAT) still count a new file as changed
-)
+# File systems that keep modification times to the second or two (FAT) still count a new file as changed.
+CLOCK_SLACK_S = 2.0
 
 
 class KnowledgeBaseConfig(base.Config):
     """The plugin's options in mkdocs.yml (`plugins: [kb: {...}]`); paths are relative to mkdocs.yml."""
 
-    content_dir = option.Type(str, default="content")
-    templates_dir = option.Type(str, default="site_templates")
-    project = option.Optional(
-        option.Type(str)
-    )  # the name inventories and the feed give the handbook (default: site_name)
+    content_dir = option.Type(str, default=Settings.content_dir)
+    templates_dir = option.Type(str, default=Settings.templates_dir)
+    # The name inventories and the feed give the handbook (default: site_name).
+    project = option.Optional(option.Type(str))
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -155,9 +151,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         # Raising here makes MkDocs call on_build_error, and `kb build` keeps the previous site. A preview
         # rebuild after a good build reads only what it rewrote: the rest was verified before.
         since = self.build_started - CLOCK_SLACK_S if self.built else None
-        base_path = (
-            urlsplit(config.site_url).path if config.site_url else "/"
-        )  # where MkDocs' 404.html finds the scripts
+        base_path = site_path(config.site_url)
         _refuse_unsafe_site(Path(config.site_dir), config.theme.dirs, base_path, since, preview=self.built is not None)
         collector.release()
         if self.built is not None:
@@ -221,10 +215,7 @@ def _refuse_unsafe_site(
     """Stop the build with the first problems verify.py finds in the published files, if any."""
     problems = verify_site(site_dir, theme_dirs, base_path=base_path, changed_since=changed_since, preview=preview)
     if problems:
-        shown = problems[:MAX_REPORTED] + (
-            [f"and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
-        )
-        raise PluginError(f"the built site has {len(problems)} unsafe part(s):\n" + "\n".join(shown))
+        raise PluginError(unsafe_site_report(problems))
 
 
 def _theme_inputs(config: MkDocsConfig) -> tuple:

@@ -33,10 +33,10 @@ class OutputRefused(Exception):
     """An output folder a build may not replace, with why and what to use instead."""
 
 
-def output_folder(root: Path, folder: Path, option: str) -> Path:
+def output_folder(settings: Settings, folder: Path, option: str) -> Path:
     """The resolved output folder, refused when replacing it whole would delete part of the project."""
-    out = folder.resolve()
-    problem = _source_clash(root, out)
+    root, out = settings.root, folder.resolve()
+    problem = _source_clash(root, out, (*SOURCE_FOLDERS, settings.content_dir, settings.templates_dir))
     if problem:
         raise OutputRefused(
             f"{option} {out}: {problem}, and a build replaces its output folder whole: "
@@ -49,13 +49,13 @@ def output_folder(root: Path, folder: Path, option: str) -> Path:
     return out
 
 
-def _source_clash(root: Path, out: Path) -> str | None:
+def _source_clash(root: Path, out: Path, sources: tuple[str, ...]) -> str | None:
     """Why out is, holds or lies inside the project's sources, or None when replacing it harms none of them."""
     out_id = _file_id(out)
     if out_id is not None and out_id in {_file_id(p) for p in (root, *root.parents)}:
         return "it is the project folder" if out_id == _file_id(root) else f"it holds the whole project ({root})"
     above = {_file_id(p) for p in (out, *out.parents)}
-    for name in SOURCE_FOLDERS:
+    for name in sources:
         source = _file_id(root / name)
         if source is not None and source in above:
             return f"it is {'' if source == out_id else 'inside '}the project's {name}/ folder"

@@ -76,9 +76,10 @@ def render_pages(
     With a cache kept from the last render, an entry page whose view and settings are unchanged is reused.
     """
     cache = cache or RenderCache()  # a one-shot build keeps its cache for this render only
-    glossary = glossary_from(kb, cache.glossary)
+    definitions = glossary_key(kb)
+    glossary = glossary_from(definitions, cache.glossary)
     env = make_environment(template_dir, cache, site_url=site_url, project=project, glossary=glossary)
-    settings = (_template_sources(template_dir), site_url, project, glossary_key(kb))
+    settings = (_template_sources(template_dir), site_url, project, definitions)
     if settings != cache.settings:
         cache.settings = settings  # one object for every page's inputs: comparing them is an identity test
     pages = [

@@ -58,8 +58,8 @@ def read_settings(root: Path) -> Settings:
     options = options or {}
     return Settings(
         root,
-        content_dir=options.get("content_dir", "content"),
-        templates_dir=options.get("templates_dir", "site_templates"),
+        content_dir=options.get("content_dir", Settings.content_dir),
+        templates_dir=options.get("templates_dir", Settings.templates_dir),
         project=options.get("project") or config.get("site_name") or DEFAULT_PROJECT,
         site_url=config.get("site_url") or None,
     )

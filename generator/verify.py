@@ -23,7 +23,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from . import csp
 from .markupcheck import json_problems, xml_problems
@@ -52,6 +52,19 @@ SKIPPED_SUFFIXES = {
 
 _TEMPLATE_HOLE = re.compile(r"\{\{.*?\}\}", re.S)
 _TEMPLATE_SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.I | re.S)
+
+MAX_REPORTED = 20  # problems listed when a built site fails verification; the rest are counted
+
+
+def site_path(site_url: str | None) -> str:
+    """The URL path a site is published at ('/' without an address): where root-relative URLs, 404.html's, start."""
+    return urlsplit(site_url).path if site_url else "/"
+
+
+def unsafe_site_report(problems: list[str]) -> str:
+    """The message that stops a build: how many problems, the first MAX_REPORTED of them, and how many more."""
+    more = [f"and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
+    return f"the built site has {len(problems)} unsafe part(s):\n" + "\n".join(problems[:MAX_REPORTED] + more)
 
 
 def verify_site(

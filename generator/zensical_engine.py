@@ -10,7 +10,6 @@ HTML unescaped, so they are HTML-escaped here, where MkDocs' plugin does it in o
 
 from __future__ import annotations
 
-import html
 import json
 import shutil
 import signal
@@ -19,21 +18,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import zensical
 
 from . import csp, publish
 from .errors import KbError, printable
-from .pipeline import build_pages, site_files
+from .pipeline import StageCache, build_pages, site_files
 from .render import Page, front_matter_json
+from .sanitize import escape_html
 from .settings import Settings, nav_with_every_kind, read_config
-from .verify import verify_site
+from .verify import site_path, unsafe_site_report, verify_site
 
-VERSION = "0.0.73"  # the version the registry serves: later ones need zensical-ui, which it does not
 THEME_TEMPLATES = Path(zensical.__file__).parent / "templates"
 POLL_SECONDS = 0.5  # how often the preview looks for edited entries and templates
-MAX_REPORTED = 20  # problems listed when the published site fails verification; the rest are counted
 # Keys of mkdocs.yml that mean the same to Zensical; the rest are MkDocs' own (plugins, hooks, watch, validation.nav).
 SHARED_KEYS = ("site_name", "site_description", "site_url", "edit_uri", "extra_css", "extra_javascript", "copyright")
 # The pieces of each page Zensical writes into the HTML without escaping them.
@@ -50,10 +47,9 @@ def build_site(settings: Settings, site_dir: Path) -> bool:
             return False
         site = project / "site"
         _add_policies(site)
-        base_path = urlsplit(settings.site_url).path if settings.site_url else "/"  # where 404.html finds the scripts
-        problems = verify_site(site, [THEME_TEMPLATES, project / "overrides"], base_path=base_path)
+        problems = verify_site(site, [THEME_TEMPLATES, project / "overrides"], base_path=site_path(settings.site_url))
         if problems:
-            _report(problems)
+            print(printable(unsafe_site_report(problems)), file=sys.stderr)
             return False
         publish.swap_into_place(site, site_dir)
     return True
@@ -63,8 +59,8 @@ def serve(settings: Settings, dev_addr: str) -> int:
     """Preview with `zensical serve`, writing the pages again whenever an entry or a template changes."""
     config = read_config(settings.root)
     with tempfile.TemporaryDirectory(prefix="kb-zensical-") as folder:
-        project = Path(folder)
-        write_project(settings, config, project)
+        project, cache = Path(folder), StageCache()  # unchanged entries are not parsed, validated or rendered again
+        write_project(settings, config, project, cache)
         command = [sys.executable, "-m", "zensical", "serve", "--dev-addr", dev_addr]
         child = subprocess.Popen(command, cwd=project, stdin=subprocess.DEVNULL)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped by a supervisor: clean up as for Ctrl-C
@@ -74,7 +70,7 @@ def serve(settings: Settings, dev_addr: str) -> int:
                 time.sleep(POLL_SECONDS)
                 if (now := _sources_state(settings)) != seen:
                     seen = now
-                    _refresh(settings, config, project)
+                    _refresh(settings, config, project, cache)
             return child.returncode
         finally:
             publish.stop(child)
@@ -93,12 +89,12 @@ def _sources_state(settings: Settings) -> set[tuple[str, int, int]]:
     return state
 
 
-def _refresh(settings: Settings, config: dict, project: Path) -> None:
+def _refresh(settings: Settings, config: dict, project: Path, cache: StageCache) -> None:
     """Write the pages again beside the served ones and copy over only what changed, so Zensical rebuilds only that."""
     fresh = project / "next"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        write_project(settings, config, fresh)
+        write_project(settings, config, fresh, cache)
     except KbError as exc:
         problems = f"kb serve: {len(exc.diagnostics)} problem(s); still serving the last good build"
         print(printable(f"{exc}\n{problems}"), file=sys.stderr)
@@ -119,10 +115,15 @@ def _sync(source: Path, destination: Path) -> None:
         (destination / rel).unlink()
 
 
-def write_project(settings: Settings, config: dict, project: Path) -> None:
+def write_project(settings: Settings, config: dict, project: Path, cache: StageCache | None = None) -> None:
     """The Zensical project in a folder: docs/ (pages, site files, assets), overrides/ and zensical.toml."""
     kb, pages = build_pages(
-        settings.root, settings.templates, settings.site_url, content_dir=settings.content_dir, project=settings.project
+        settings.root,
+        settings.templates,
+        settings.site_url,
+        cache,
+        content_dir=settings.content_dir,
+        project=settings.project,
     )
     docs = project / "docs"
     edit_uri = config.get("edit_uri")
@@ -152,7 +153,7 @@ def _escaped_line(line: str) -> str:
     """A front matter line whose value Zensical inserts as HTML, with that value HTML-escaped; other lines unchanged."""
     for key in RAW_FRONT_MATTER:
         if line.startswith(key + '"'):
-            return key + front_matter_json(html.escape(json.loads(line[len(key) :]), quote=True))
+            return key + front_matter_json(escape_html(json.loads(line[len(key) :])))
     return line
 
 
@@ -240,11 +241,3 @@ def _add_policies(site: Path) -> None:
         page = path.read_text(encoding="utf-8")
         if 'http-equiv="Content-Security-Policy"' not in page:
             path.write_text(csp.with_policy(page), encoding="utf-8")
-
-
-def _report(problems: list[str]) -> None:
-    """Print the first problems verify.py found in the built site."""
-    shown = problems[:MAX_REPORTED] + (
-        [f"and {len(problems) - MAX_REPORTED} more"] if len(problems) > MAX_REPORTED else []
-    )
-    print(printable(f"the built site has {len(problems)} unsafe part(s):\n" + "\n".join(shown)), file=sys.stderr)

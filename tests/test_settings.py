@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import MKDOCS_ENV, make_project
+from kbtest import call_kb, tree_state
 from mkdocs.config.base import ValidationError
 
 from generator.cli import main
@@ -84,6 +84,14 @@ def test_an_option_of_the_wrong_type_is_a_configuration_error():
     config = KnowledgeBaseConfig()
     config.load_dict({"content_dir": 3})
     failed, _ = config.validate()
-    assert failed and "content_dir" in str(failed[0][0])
-    with pytest.raises(ValidationError):
-        raise failed[0][1]
+    assert failed and failed[0][0] == "content_dir" and isinstance(failed[0][1], ValidationError)
+
+
+def test_a_build_may_not_replace_the_configured_content_or_templates_folder(tmp_path):
+    project = _moved_project(tmp_path)
+    before = tree_state(project / "entries")
+    for folder in ("entries", "layouts/assets"):
+        result = call_kb("build", "--site-dir", folder, cwd=project)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "a build replaces its output folder whole" in result.stderr
+    assert tree_state(project / "entries") == before

@@ -31,8 +31,8 @@ from siteserver import serve
 
 from generator import csp
 from generator.markupcheck import fragment_problems
-from generator.mkdocs_plugin import MAX_REPORTED, _refuse_unsafe_site
-from generator.verify import Site, verify_site
+from generator.mkdocs_plugin import _refuse_unsafe_site
+from generator.verify import MAX_REPORTED, Site, verify_site
 
 THEME_DIRS = [Path(material.__file__).parent / "templates", ROOT / "site_templates" / "overrides"]
 PAGE = "definitions/service-focus/index.html"  # a clean entry page of the fixture site, two folders deep

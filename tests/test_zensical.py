@@ -7,6 +7,7 @@ corpus too. Compared with the MkDocs + Material build of the same content (conft
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,6 +128,12 @@ def test_hostile_titles_and_summaries_are_text_in_title_meta_and_search_under_ze
         page = parse(zensical_hostile / entry.kind / entry_id / "index.html")
         assert page.title.get_text().startswith(entry.model.title)  # Zensical inserts it raw: kb escaped it
         assert page.find("meta", attrs={"name": "description"})["content"] == entry.model.summary
+        assert page.select('[data-md-component="header-topic"]')[0].get_text(strip=True) == entry.model.title
+        assert page.find("h1").get_text().rstrip("¶") == entry.model.title
+        # Zensical's tooltips insert a link's title as HTML too: whatever its text, it holds no markup.
+        for link in page.find("article").find_all("a", title=True):
+            assert unsafe_parts(BeautifulSoup(link["title"], "html.parser")) == [], entry_id
+            assert not re.search(r"<[A-Za-z/!?]", link["title"]), (entry_id, link["title"][:80])
     for item in index["items"]:
         assert unsafe_parts(BeautifulSoup(item["title"] + item["text"], "html.parser")) == [], item["location"]
 
@@ -161,6 +168,16 @@ def test_the_zensical_config_lists_every_extension_and_no_mkdocs_only_key():
     assert "plugins" not in project and "watch" not in project
     assert project["theme"] == {"font": False, "variant": "classic", "custom_dir": "overrides"}
     assert project["extra"]["generator"] is False and project["nav"] == [{"Home": "index.md"}]
+
+
+def test_a_published_file_that_could_run_script_fails_the_zensical_build_and_publishes_nothing(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "site_templates" / "assets" / "evil.html").write_text("<p>x</p><script>alert(1)</script>")
+    result = _zensical_build(project, project / "site")
+    assert result.returncode == 1
+    assert "evil.html" in result.stderr and "unsafe part" in result.stderr
+    assert not (project / "site").exists()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("site.")) == []
 
 
 def test_a_content_error_fails_the_zensical_build_with_its_location_and_keeps_the_site(tmp_path):
