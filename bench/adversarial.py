@@ -289,7 +289,8 @@ def _path_repeat(n: int) -> Files:
 def _long_title(number: int) -> dict:
     # Titles of 280+ characters that differ in one letter: the near-duplicate check's worst case.
     stem = "Answering every customer message on the same day " * 6
-    return {"title": (stem + f"variant {number:05d}")[:290], "summary": stem[:250]}
+    # The summary: 27 words, under the 30 a summary may have.
+    return {"title": (stem + f"variant {number:05d}")[:290], "summary": stem[:150]}
 
 
 def _tags_aliases(number: int) -> dict:

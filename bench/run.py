@@ -6,7 +6,8 @@ with it, the floor: the same rendered Markdown built by MkDocs + Material withou
 entries it also times an edited YAML file until `kb serve` serves the rebuilt page. It prints one
 table and writes it as JSON. Every time is the median of several runs. Then the hostile inputs of
 bench/adversarial.py: each generator's cost per MB of input against its budget, its growth with the
-input, and the real `kb build` of the costliest one; any of them over budget fails the run.
+input, and the real `kb build` of the costliest one; any of them over budget fails the run. Last, both
+engines (bench/engines.py): MkDocs + Material and Zensical building the same content, alternating.
 
 Options: --quick (100 and 1,000 entries, fewer runs), --sizes, --runs, --json; or the environment
 variables BENCH_QUICK=1, BENCH_SIZES=100,1000, BENCH_RUNS=3.
@@ -31,8 +32,11 @@ sys.path.insert(0, str(ROOT / "tests"))  # kbtest.py: the helpers shared with th
 sys.path.insert(0, str(ROOT / "bench"))
 
 import adversarial  # noqa: E402
+import engines  # noqa: E402
+import search_scale  # noqa: E402
 import synth  # noqa: E402
-from kbtest import free_port, kb_environment, project_skeleton, start_kb_serve, wait_for  # noqa: E402
+from kbtest import free_port, start_kb_serve, wait_for  # noqa: E402
+from measure import ENV, make_project, median, timed  # noqa: E402
 
 from generator.links import link_entries  # noqa: E402
 from generator.loader import load_content  # noqa: E402
@@ -40,7 +44,6 @@ from generator.pipeline import build_pages  # noqa: E402
 from generator.render import render_pages  # noqa: E402
 from generator.validate import validate_entries  # noqa: E402
 
-ENV = kb_environment()
 TARGETS = {"ratio": 1.15, "check_s": 2.0, "entry_page_spread": 0.10, "peak_mb": 500, "edit_to_served_s": 1.5}
 EDIT_SIZE = 1000
 
@@ -54,6 +57,8 @@ def main() -> int:
         edit = measure_edit_to_served(Path(tmp) / f"serve-{EDIT_SIZE}", 3 if args.quick else 5) if serve else None
     worst = adversarial.worst_case_report()  # hostile inputs: the constants of the linear cost
     mkdocs = adversarial.mkdocs_build()
+    with tempfile.TemporaryDirectory(prefix="kb-bench-engines-") as tmp:
+        both_engines = engines.compare_engines(Path(tmp), args.quick)
     targets = check_targets(rows, edit) + adversarial_targets(worst, mkdocs)
     results = {
         "machine": _machine(),
@@ -62,10 +67,13 @@ def main() -> int:
         "targets": targets,
         "adversarial": worst,
         "adversarial_mkdocs": mkdocs,
+        "engines": both_engines,
     }
     print(format_table(results), flush=True)
     print("\nAdversarial inputs (CPU seconds and peak MB per MB of input, held to their budgets):", flush=True)
     print(adversarial.format_report(worst), flush=True)
+    print("\nBoth engines, `kb build --engine E` (medians of alternating runs):", flush=True)
+    print(engines.format_table(both_engines), flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.json}", flush=True)
@@ -132,28 +140,22 @@ def measure_size(size: int, workdir: Path, runs: int) -> dict:
     sizes = site_sizes(project / "site")
     return {
         "entries": entries,
-        "check_s": _median(check_times),
-        "check_cpu_s": _median(check_cpu),
+        "check_s": median(check_times),
+        "check_cpu_s": median(check_cpu),
         "stages_s": measure_stages(project, runs),
-        "build_s": _median(ours),
-        "floor_s": _median(floors),
+        "build_s": median(ours),
+        "floor_s": median(floors),
         "ratio": round(statistics.median(ours) / statistics.median(floors), 3),
-        "build_cpu_s": _median(ours_cpu),
-        "floor_cpu_s": _median(floors_cpu),
+        "build_cpu_s": median(ours_cpu),
+        "floor_cpu_s": median(floors_cpu),
         "cpu_ratio": round(statistics.median(ours_cpu) / statistics.median(floors_cpu), 3),
         "build_runs_s": [round(t, 2) for t in ours],
         "floor_runs_s": [round(t, 2) for t in floors],
         "peak_mb": round(max(peaks + list(check_peaks)) / 1024, 1),
         "floor_entry_page_kb": site_sizes(floor / "site")["entry_page_kb"],
         **sizes,
+        **search_scale.search_figures(project / "site", entries),  # index KB per entry, first results in Chromium
     }
-
-
-def make_project(size: int, project: Path) -> Path:
-    """A project folder like the repository's, holding a synthetic base of `size` entries."""
-    project_skeleton(project)
-    synth.generate(size, project)
-    return project
 
 
 def make_floor(project: Path, floor: Path) -> Path:
@@ -195,22 +197,6 @@ def _not_in_nav_patterns(project: Path) -> list[str]:
     return patterns + [f"!/{path}" for path in shown]
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run a command; return its wall time, CPU time and peak resident memory in KiB (its children included)."""
-    with tempfile.TemporaryFile() as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=log, stderr=log)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            log.seek(0)
-            raise SystemExit(
-                f"bench: {' '.join(command)} failed in {cwd}:\n{log.read().decode(errors='replace')[-3000:]}"
-            )
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
-
-
 def measure_stages(project: Path, runs: int) -> dict:
     """The generator's own stages, in this process, each the median of several runs."""
     times: dict[str, list[float]] = {"load": [], "validate": [], "link": [], "render": []}
@@ -227,7 +213,7 @@ def measure_stages(project: Path, runs: int) -> dict:
         started = time.perf_counter()
         render_pages(kb, project / "site_templates")
         times["render"].append(time.perf_counter() - started)
-    return {stage: _median(values) for stage, values in times.items()}
+    return {stage: median(values) for stage, values in times.items()}
 
 
 def site_sizes(site: Path) -> dict:
@@ -256,7 +242,7 @@ def measure_edit_to_served(workdir: Path, edits: int) -> dict:
         except SystemExit as failure:  # report it in the table instead of losing the whole run
             print(failure, file=sys.stderr, flush=True)
             times = []
-        result[f"{mode}_s"] = _median(times) if times else float("nan")
+        result[f"{mode}_s"] = median(times) if times else float("nan")
         result[f"{mode}_runs_s"] = [round(t, 2) for t in times]
     return result
 
@@ -317,6 +303,7 @@ def check_targets(rows: list[dict], edit: dict | None) -> list[dict]:
             "met": max(r["peak_mb"] for r in rows) < TARGETS["peak_mb"],
         },
     ]
+    targets += search_scale.search_targets(rows)
     if edit is not None:
         targets.append(
             {
@@ -373,6 +360,7 @@ def format_table(results: dict) -> str:
             f"(runs {edit['changed_pages_runs_s']}); {edit['full_rebuild_s']:.2f} s with --full-rebuild "
             f"(runs {edit['full_rebuild_runs_s']}).",
         ]
+    lines += ["", "Search (bench/search_scale.py):", "", *search_scale.format_rows(results["sizes"])]
     lines += ["", "| target | measured | met |", "| --- | ---: | :---: |"]
     lines += [f"| {t['target']} | {t['value']} | {'yes' if t['met'] else 'NO'} |" for t in results["targets"]]
     m = results["machine"]
@@ -391,10 +379,6 @@ def _machine() -> dict:
         "load_before": _LOAD_BEFORE,
         "load_after": round(os.getloadavg()[0], 2),
     }
-
-
-def _median(values) -> float:
-    return round(statistics.median(values), 3)
 
 
 _LOAD_BEFORE = round(os.getloadavg()[0], 2)

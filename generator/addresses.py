@@ -18,7 +18,7 @@ INVENTORY_FILE = "inventory.json"
 SPHINX_INVENTORY_FILE = "objects.inv"
 FEED_FILE = "feed.xml"
 FILES = {"inventory": INVENTORY_FILE, "objects_inv": SPHINX_INVENTORY_FILE, "feed": FEED_FILE}  # by name, for templates
-# The named pages (Markdown paths) that are not entries, tags or handouts.
+# The named pages (Markdown paths) that are not entries, tags or a path's trainer pages.
 PAGES = {
     "home": "index.md",
     "tags": "tags.md",
@@ -26,6 +26,18 @@ PAGES = {
     "glossary": "glossary.md",
     "cards": "cards.md",
     "matrix": "matrix.md",
+    "objections": "objections.md",
+    "side_by_side": "side-by-side.md",  # the definitions side by side
+    "trust": "trust.md",  # how far to trust each source
+    "self_assessment": "self-assessment.md",
+    "search": "search.md",  # /search/?q=words opens with the results shown (the theme reads ?q=)
+}
+# A learning path's trainer pages, by name: the folder each is published in, at /<folder>/<path id>/.
+PATH_PAGES = {
+    "handout": "handouts",  # the learner edition
+    "facilitator": "facilitator",  # the facilitator's guide
+    "present": "present",  # the presenter view
+    "self_check": "self-check",
 }
 
 
@@ -46,7 +58,12 @@ def tag_page(tag: str) -> str:
 
 def handout_page(path: ValidEntry) -> str:
     """The Markdown path of a learning path's printable handout; its URL is /handouts/<id>/."""
-    return f"handouts/{path.id}.md"
+    return path_page(path, "handout")
+
+
+def path_page(path: ValidEntry, name: str) -> str:
+    """The Markdown path of one of a learning path's trainer pages (PATH_PAGES); its URL is /<folder>/<id>/."""
+    return f"{PATH_PAGES[name]}/{path.id}.md"
 
 
 def entry_url(entry: ValidEntry) -> str:

@@ -14,19 +14,18 @@ import time
 from pathlib import Path
 from typing import IO
 
-from . import publish
+from . import publish, rename
+from .cliparser import build_parser
 from .collector import tuned_by_kb
 from .errors import Diagnostic, KbError, printable
 from .ids import check_id, slugify
-from .kinds import kind_names, singular
-from .linkcheck import check_text, files_to_scan, load_handbook
+from .linkcheck import NO_BASE_URL, Findings, check_text, files_to_scan, link_summary, load_handbook
 from .pipeline import check
-from .report import FORMATS, format_report
+from .report import format_report
 from .scaffold import entry_skeleton, refuse_taken_id, resolve_kind
 from .schema_export import sync_schemas
 from .settings import Settings, read_settings
 
-ENGINES = ("mkdocs", "zensical")
 INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 
 
@@ -34,19 +33,11 @@ class _UsageError(Exception):
     """A bad command line: printed as one `kb <command>: error: ...` line, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with the arguments its error messages echo escaped like every other message."""
-
-    def error(self, message: str):
-        """Print usage and the escaped message, then exit with status 2 (argparse's own behaviour)."""
-        super().error(printable(message))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the kb command line; return the exit status."""
     try:
         with tuned_by_kb():  # kb's own process and the mkdocs it starts tune the garbage collector (collector.py)
-            return _run(_parser().parse_args(argv))
+            return _run(build_parser().parse_args(argv))
     except KeyboardInterrupt:  # Ctrl-C: the command removed its unfinished folder on the way out
         _print("kb: interrupted", sys.stderr)
         return INTERRUPTED
@@ -55,17 +46,17 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """Run the chosen command, turning user and file-system errors into messages and exit statuses."""
     try:
-        _require_root(args.root)
-        return args.run(args)
+        _require_root(args)
+        return COMMANDS[args.command](args)
     except _UsageError as exc:
-        _print(f"{args.prog}: error: {exc}", sys.stderr)
+        _print(f"{args.parser.prog}: error: {exc}", sys.stderr)
         return 2
     except KbError as exc:
         _print_diagnostics(exc.diagnostics)
         return 1
     except OSError as exc:  # a missing or unreadable path, a full disk, an output folder that cannot be replaced
         where = f": {exc.filename}" if exc.filename is not None else ""
-        _print(f"{args.prog}: error: {exc.strerror or exc}{where}", sys.stderr)
+        _print(f"{args.parser.prog}: error: {exc.strerror or exc}{where}", sys.stderr)
         return 1
 
 
@@ -74,96 +65,21 @@ def _print(text: str, stream: IO[str] | None = None) -> None:
     print(printable(text), file=stream or sys.stdout)
 
 
-def _require_root(root: Path) -> None:
-    """Refuse a --root that is not a folder before a command looks inside it."""
+def _require_root(args: argparse.Namespace) -> None:
+    """Refuse a --root that is not a project folder (one holding the content) before a command looks inside it."""
+    root = args.root
     if not root.is_dir():
         what = "this is a file, not a folder" if root.exists() else "this folder does not exist"
         raise _UsageError(f"--root {root}: {what}: pass the project folder that holds content/")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kb", description="Check, build and preview the customer-focus handbook.")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path("."), help="project root holding content/ (default: .)")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-
-    check_cmd = commands.add_parser("check", parents=[common], help="validate every entry and report all problems")
-    check_cmd.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="text (default), github (workflow annotations) or json (a list for other tools)",
-    )
-    check_cmd.set_defaults(run=_check, prog=check_cmd.prog)
-
-    build_cmd = commands.add_parser(
-        "build", parents=[common], help="build the site into site/, replacing it only on success"
-    )
-    build_cmd.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site under the root)")
-    build_cmd.add_argument(
-        "--markdown-only",
-        type=Path,
-        metavar="DIR",
-        help="write the generated Markdown to DIR for another engine, without MkDocs",
-    )
-    build_cmd.add_argument(
-        "--engine", choices=ENGINES, default="mkdocs", help="mkdocs (MkDocs + Material, the default) or zensical"
-    )
-    build_cmd.set_defaults(run=_build, prog=build_cmd.prog)
-
-    new_cmd = commands.add_parser(
-        "new", parents=[common], help='write a new entry\'s skeleton: kb new behaviour "Listen before you answer"'
-    )
-    new_cmd.add_argument("kind", help=f"the kind of entry: {', '.join(singular(k) for k in kind_names())}")
-    new_cmd.add_argument("title", help="the entry's title; its id (the file name) is made from it")
-    new_cmd.add_argument("--id", dest="entry_id", help="use this id instead of the one made from the title")
-    new_cmd.set_defaults(run=_new, prog=new_cmd.prog)
-
-    schema_cmd = commands.add_parser(
-        "schema", parents=[common], help="write the JSON Schema of every kind into content/.schema/ for editors"
-    )
-    schema_cmd.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 when a committed schema is stale"
-    )
-    schema_cmd.set_defaults(run=_schema, prog=schema_cmd.prog)
-
-    serve_cmd = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
-    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
-    serve_cmd.add_argument(
-        "--engine", choices=ENGINES, default="mkdocs", help="mkdocs (MkDocs + Material, the default) or zensical"
-    )
-    serve_cmd.add_argument(
-        "--full-rebuild",
-        action="store_true",
-        help="rebuild every page on each edit, not only the pages the edit changed",
-    )
-    serve_cmd.set_defaults(run=_serve, prog=serve_cmd.prog)
-
-    links_cmd = commands.add_parser("links", help="check other documents' links into the handbook")
-    links_commands = links_cmd.add_subparsers(required=True, metavar="ACTION")
-    links_check = links_commands.add_parser(
-        "check",
-        parents=[common],
-        help="report broken and renamed handbook links in Markdown, HTML or reStructuredText files",
-    )
-    links_check.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="files, or folders to search for .md, .html and .rst files"
-    )
-    links_check.add_argument(
-        "--base-url",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="the handbook's address, e.g. https://docs.example.org/handbook/ (repeatable)",
-    )
-    links_check.add_argument(
-        "--inventory",
-        type=Path,
-        metavar="FILE_OR_SITE",
-        help="a downloaded inventory.json or a built site folder (default: the content under --root)",
-    )
-    links_check.set_defaults(run=_links_check, prog=links_check.prog)
-    return parser
+    if args.command == "links check" and args.inventory is not None:
+        return  # checking against a downloaded inventory or a built site needs no content
+    content_dir = read_settings(root).content_dir
+    if not (root / content_dir).is_dir():
+        where = "here" if root == Path(".") else f"in {root}"
+        raise _UsageError(
+            f"no {content_dir}/ folder {where}: run kb in the project folder (the one with mkdocs.yml "
+            f"and {content_dir}/), or pass --root PROJECT"
+        )
 
 
 def _check(args) -> int:
@@ -199,6 +115,41 @@ def _new(args) -> int:
         handle.write(entry_skeleton(kind, args.title.strip(), dt.date.today()))
     _print(f"created {rel}")
     _print("next: fill in the fields marked (required), then run: kb check   (field guide: CONTRIBUTING.md)")
+    return 0
+
+
+def _rename(args) -> int:
+    """kb rename: plan the rename, refuse it unless kb check stays clean, then write it (or, --dry-run, show it)."""
+    settings = read_settings(args.root)
+    kind = None
+    if args.kind:
+        kind, hint = resolve_kind(args.kind)
+        if kind is None:
+            raise _UsageError(f"unknown kind '{args.kind}'.{hint}")
+    kb, diagnostics = check(args.root, review_hints=False, content_dir=settings.content_dir)
+    moving = kb.entries[args.old].raw.path if kind and args.old in kb.entries else None
+    errors = [d for d in diagnostics if d.severity == "error" and d.location.path != moving]
+    if errors:  # the entry that moves kind may hold the new kind's fields already: the trial below judges it
+        _print_diagnostics(errors)
+        raise _UsageError("the content has errors (above): fix them first, so the rename can be checked")
+    try:
+        plan = rename.plan_rename(settings, kb, args.old, args.new, kind)
+    except rename.RenameRefused as exc:
+        raise _UsageError(str(exc)) from None
+    after = rename.problems_after(settings, plan)
+    if after:
+        _print_diagnostics(after)
+        hint = " (to move it to another kind, first give it that kind's fields; kb new shows them)" if kind else ""
+        raise _UsageError(f"after this rename kb check would report the errors above: nothing was written{hint}")
+    if args.dry_run:
+        sys.stdout.write(rename.as_diff(plan))
+        _print(f"dry run: nothing was written; {rename.summary(plan)}", sys.stderr)
+        return 0
+    rename.apply_rename(settings, plan)
+    _print(f"renamed {plan.old_path} to {plan.new_path}, with '{args.old}' kept in its aliases")
+    for path, count in sorted(plan.references.items()):
+        _print(f"  {path}: {count} reference(s) updated")
+    _print(f"{rename.summary(plan)}; kb check passes")
     return 0
 
 
@@ -250,9 +201,9 @@ def _engine_build(engine: str, settings: Settings, out: Path) -> bool:
 def _serve(args) -> int:
     """kb serve: become MkDocs' live-reloading preview server (so stopping kb stops the server)."""
     if args.engine == "zensical":
-        from . import zensical_engine
+        from . import zensical_preview  # imported only here: MkDocs builds and kb check never load Zensical
 
-        return zensical_engine.serve(read_settings(args.root.resolve()), args.dev_addr)
+        return zensical_preview.serve(read_settings(args.root.resolve()), args.dev_addr)
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", args.dev_addr]
     if not args.full_rebuild:
         # Rebuild only pages whose generated Markdown changed: the plugin rewrites just those files.
@@ -264,23 +215,16 @@ def _serve(args) -> int:
 def _links_check(args) -> int:
     """kb links check: every broken link is an error (exit 1); a renamed one is a warning with its replacement."""
     handbook = load_handbook(args.root, args.inventory, args.base_url)
-    files = files_to_scan(args.paths)
-    links, problems = 0, []
-    for path in files:
-        found, file_problems = check_text(path.as_posix(), path.read_text(encoding="utf-8", errors="replace"), handbook)
-        links += found
-        problems += file_problems
-    for problem in problems:
-        _print(str(problem))
-    broken = sum(p.severity == "error" for p in problems)
-    renamed = len(problems) - broken
-    _print(
-        f"checked {links} handbook link(s) in {len(files)} file(s): {broken} broken, {renamed} to a renamed entry",
-        sys.stderr,
-    )
     if not handbook.base_urls:
-        _print("no base URL known: only /go/<id>/ links were recognised; pass --base-url", sys.stderr)
-    return 1 if broken else 0
+        _print(f"kb links check: warning: {NO_BASE_URL}", sys.stderr)
+    files = files_to_scan(args.paths)
+    findings = Findings()
+    for path in files:
+        check_text(path.as_posix(), path.read_text(encoding="utf-8", errors="replace"), handbook, findings)
+    for problem in findings.problems:
+        _print(str(problem))
+    _print(link_summary(findings, len(files), handbook), sys.stderr)
+    return 1 if any(p.severity == "error" for p in findings.problems) else 0
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
@@ -292,6 +236,16 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None
         files = len({d.location.path for d in diagnostics if d.severity == "error"})
         _print(f"{errors} error(s) in {files} file(s)", sys.stderr)
 
+
+COMMANDS = {
+    "check": _check,
+    "build": _build,
+    "new": _new,
+    "rename": _rename,
+    "schema": _schema,
+    "serve": _serve,
+    "links check": _links_check,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from markdown.extensions.toc import slugify
 from pydantic import AfterValidator, BeforeValidator
 from pydantic.json_schema import WithJsonSchema
 
@@ -28,8 +29,11 @@ MAX_SHORT_LIST = 20  # sources, aliases, distinctions, perspectives
 MAX_RELATED = 30
 MAX_NAMES = 10  # also-known-as names
 MAX_ITEMS = 20  # in practice, anti-patterns, what they did, caveats, objectives
-MAX_QUESTIONS = 10
+MAX_QUESTIONS = 10  # also objections per entry
+MAX_CHECKS = 20  # self-check questions per path
+MAX_CHOICES = 6  # choices per self-check question
 MAX_STEPS = 40
+MAX_SUMMARY_WORDS = 29  # the style guide: a summary is one sentence, under 30 words
 # Glossary names link every mention in other entries' prose: they must be words, not common ones.
 MIN_TERM_LETTERS = 3
 STOP_WORDS = frozenset(
@@ -48,6 +52,9 @@ _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # Material copies a shortened title's text, and a link's title, into the page as HTML (content.tooltips):
 # in a one-line field, '<' may not be followed by what makes an HTML tokenizer start a tag.
 _TAG_START = re.compile(r"<[A-Za-z/!?]\S{0,10}")
+# A heading's id is the toc extension's slug of its text (headings.py); Material's elements have ids '__…'. These are
+# the characters whose NFKD form, which the slug keeps, is '_'.
+_LOW_LINE = re.compile("[_\ufe33\ufe34\ufe4d-\ufe4f\uff3f].*[_\ufe33\ufe34\ufe4d-\ufe4f\uff3f]")
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _URL_UNSAFE = re.compile(r"[\s<>\"'{}|\\^`]")  # would end an autolink or start Markdown/attribute syntax
 
@@ -77,6 +84,22 @@ def _single_line(value: str) -> str:
             f"'{tag.group()}' would start an HTML tag where the theme shows this line as HTML "
             "(tooltips, shortened titles): "
             "write it without the '<' or put a space after it ('a < b' is fine)"
+        )
+    if _LOW_LINE.search(value) and slugify(value, "-").startswith("__"):  # the slug only when it may be one
+        raise ValueError(
+            "starts with two underscores: as a heading, its id would be one of the theme's own ('__config', "
+            "'__search'), which break the theme's scripts; start it with a word"
+        )
+    return value
+
+
+def _summary(value: str) -> str:
+    """Hold a summary to the style guide's length: it is shown whole in listings, tooltips and search results."""
+    words = len(value.split())
+    if words > MAX_SUMMARY_WORDS:
+        raise ValueError(
+            f"has {words} words; the style guide asks for under {MAX_SUMMARY_WORDS + 1}: "
+            "shorten it to one sentence that stands on its own"
         )
     return value
 
@@ -195,6 +218,7 @@ class MarkdownText:
 
 
 Line = Annotated[str, AfterValidator(_single_line), LINE_JSON]
+Summary = Annotated[str, AfterValidator(_single_line), AfterValidator(_summary), LINE_JSON]
 GlossaryTerm = Annotated[str, AfterValidator(_glossary_term), LINE_JSON]
 OtherName = Annotated[str, AfterValidator(_other_name), LINE_JSON]
 Markdown = Annotated[str, AfterValidator(_markdown), MarkdownText(), MARKDOWN_JSON]

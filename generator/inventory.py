@@ -19,6 +19,7 @@ from .links import KnowledgeBase
 from .validate import ValidEntry
 
 INVENTORY_SCHEMA_VERSION = 1
+REDIRECT_SCRIPT = "javascripts/redirect.js"  # in the site's assets (site_templates/assets/)
 
 
 @dataclass(frozen=True)
@@ -44,42 +45,56 @@ def redirect_files(kb: KnowledgeBase, site_url: str | None) -> list[SiteFile]:
 
 
 def _redirect(from_url: str, entry: ValidEntry, site_url: str | None) -> SiteFile:
-    """A static page at from_url that sends browsers and crawlers to the entry's permanent URL."""
+    """A static page at from_url that sends browsers and crawlers to the entry's permanent URL, #anchor kept.
+
+    Its script (REDIRECT_SCRIPT) adds the anchor the page was opened with; without script, a refresh and the
+    visible link go to the same page, at its top.
+    """
     target = relative_path(entry_url(entry).rstrip("/"), from_url.rstrip("/")) + "/"
+    script = relative_path(REDIRECT_SCRIPT, from_url.rstrip("/"))
     canonical = absolute_url(entry_url(entry), site_url) if site_url else target
     title = html.escape(entry.model.title)
     text = (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n'
-        f"{csp.meta_tag(csp.policy(None))}\n"  # first in <head>: a redirect runs no script at all
+        f"{csp.meta_tag(csp.policy([]))}\n"  # first in <head>: scripts from the site's files only
         '<meta charset="utf-8">\n'
         f"<title>{title}</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{html.escape(canonical)}">\n'
-        f'<meta http-equiv="refresh" content="0; url={html.escape(target)}">\n'
+        f'<noscript><meta http-equiv="refresh" content="0; url={html.escape(target)}"></noscript>\n'
         "</head>\n<body>\n"
-        f'<p>This page is now at <a href="{html.escape(target)}">{title}</a>.</p>\n'
+        f'<p>This page is now at <a id="kb-redirect" href="{html.escape(target)}">{title}</a>.</p>\n'
+        f'<script src="{html.escape(script)}"></script>\n'
         "</body>\n</html>\n"
     )
     return SiteFile(f"{from_url}index.html", text.encode("utf-8"))
 
 
-def inventory_data(kb: KnowledgeBase, page_paths: list[str], *, project: str, site_url: str | None) -> dict:
-    """The inventory other tools read: every entry with its URL, former ids and dates, and other pages (page_paths)."""
+def inventory_data(
+    kb: KnowledgeBase,
+    page_paths: list[str],
+    *,
+    project: str,
+    site_url: str | None,
+    anchors: dict[str, list[str]] | None = None,
+) -> dict:
+    """The inventory other tools read: every entry with its URL, former ids, dates and anchors (headings.py, by
+    entry id), and the other pages (page_paths)."""
     entries = sorted(kb.entries.values(), key=lambda e: (e.kind, e.id))
     return {
         "schema_version": INVENTORY_SCHEMA_VERSION,
         "project": project,
         "base_url": site_url,
-        "entries": [_inventory_entry(entry) for entry in entries],
+        "entries": [_inventory_entry(entry, anchors) for entry in entries],
         "pages": sorted(page_url(path) for path in page_paths),
     }
 
 
-def _inventory_entry(entry: ValidEntry) -> dict:
+def _inventory_entry(entry: ValidEntry, anchors: dict[str, list[str]] | None) -> dict:
     """One entry of inventory.json; URLs are relative to the inventory's own address."""
     model = entry.model
-    return {
+    item = {
         "id": entry.id,
         "kind": entry.kind,
         "title": model.title,
@@ -91,6 +106,9 @@ def _inventory_entry(entry: ValidEntry) -> dict:
         "added": model.added.isoformat(),
         "last_reviewed": model.last_reviewed.isoformat() if model.last_reviewed else None,
     }
+    if anchors is not None:  # the ids of the page's headings: what a link may add as #anchor
+        item["anchors"] = anchors.get(entry.id, [])
+    return item
 
 
 def inventory_json(data: dict) -> bytes:

@@ -26,6 +26,8 @@ RELATION_HEADINGS = {
     "learning-paths": "Learning paths",
     "mentions": "Mentions",
     "mentioned-in": "Mentioned in",
+    "checks": "Self-check",
+    "checked-in": "Self-check questions in",
 }
 # A did-you-mean compares an id with every id: only the first hundred broken references of a run get
 # one, so thousands of near-miss references cost a bounded number of comparisons, not ids x references.
@@ -145,6 +147,8 @@ def _index_aliases(index: dict[str, ValidEntry], diagnostics: list[Diagnostic]) 
     for entry in index.values():
         for position, alias in enumerate(entry.model.aliases):
             where = entry.raw.locate(("aliases", position))
+            if not isinstance(alias, str):  # a bad alias, kept as None in a partial model: reported already
+                continue
             if alias in index:
                 diagnostics.append(
                     Diagnostic(

@@ -15,6 +15,7 @@ from .errors import Diagnostic, SourceLocation, did_you_mean
 from .ids import check_id
 from .kinds import REGISTRY, kind_names
 from .memo import Memo
+from .tagvocab import VOCABULARY_FILE
 from .yamlread import RawEntry, decode_strict, parse_yaml
 
 MAX_FILE_BYTES = 256 * 1024
@@ -84,6 +85,8 @@ def _content_files(root: Path, content: Path, diagnostics: list[Diagnostic]) -> 
     for kind_dir in sorted(os.scandir(content), key=lambda e: e.name):
         if kind_dir.name == ".schema" and kind_dir.is_dir(follow_symlinks=False):
             continue  # the committed JSON Schemas `kb schema` writes for editors: the one dot folder content/ needs
+        if kind_dir.name == VOCABULARY_FILE and kind_dir.is_file(follow_symlinks=False):
+            continue  # the tag vocabulary (tagvocab.py), read by the check stage
         if _EDITOR_TEMPORARY.match(kind_dir.name):
             continue
         if kind_dir.name.startswith("."):

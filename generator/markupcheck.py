@@ -33,8 +33,9 @@ from .verifyrules import (
 
 # Elements checked outside a page body too (in a body, every element is).
 WATCHED_ELEMENTS = ACTIVE_ELEMENTS | {"meta", "link"}
-# Material's search renders these fields of search_index.json as HTML (titles, text and tags of the results).
-SEARCH_HTML_FIELDS = ("title", "text", "tags")
+# Material's search renders these fields of search_index.json as HTML (titles, text and tags of the results; our
+# names field is highlighted like them, see searchindex.py).
+SEARCH_HTML_FIELDS = ("title", "text", "tags", "names")
 # Feed elements whose text a reader renders as HTML (RSS description, Atom type="html").
 FEED_HTML_ELEMENTS = {"description", "content:encoded"}
 _RAW_TEXT_END = re.compile(r"</(script|style)[\t\n\f\r />]", re.I)  # what ends a script or style in a browser

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -31,8 +32,10 @@ from . import collector
 from .csp import with_policy
 from .errors import KbError
 from .pipeline import StageCache, build_pages, site_files
+from .preview import PreviewApp, PreviewState, surviving
 from .render import MemoryBytecodeCache
 from .sanitize import escape_html, sanitize_html
+from .searchindex import SearchPage, refine_material_index, search_pages
 from .settings import Settings, nav_with_every_kind
 from .verify import site_path, unsafe_site_report, verify_site
 
@@ -60,6 +63,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     theme_inputs: tuple = ()  # preview only: mkdocs.yml and the theme overrides as the last build saw them
     sources: _SourceNamer | None = None  # names the YAML in warnings about generated pages (set up with the command)
     build_started = 0.0  # time.time() when this build began: a preview rebuild verifies only the files it wrote
+    preview: PreviewState | None = None  # the preview's build state, which its error page shows
+    content_failed = False  # this build found content errors (preview only: it then builds no pages)
+    search_plan: dict[str, SearchPage] | None = None  # what the search index holds (searchindex.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep parsed entries between preview rebuilds; let `kb serve`'s `mkdocs serve --dirty` pass --strict."""
@@ -67,6 +73,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.cache = StageCache() if command == "serve" else None
         self.compiled_templates = MemoryBytecodeCache() if command == "serve" else None
         self.built = {} if command == "serve" else None
+        self.preview = PreviewState() if command == "serve" else None
         self.building = {}
         self.sources = _SourceNamer()
         for handler in logging.getLogger("mkdocs").handlers:  # a handler's filter sees its child loggers' records too
@@ -86,6 +93,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Note when the build began."""
         self.build_started = time.time()
+        self.content_failed = False
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The project's settings: this plugin's options with the site's name and address."""
@@ -102,6 +110,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         settings = self.settings(config)
         for folder in (settings.content, settings.templates):
             server.watch(str(folder))
+        if self.preview is not None:  # every page shows the build's problems at once, instead of a stuck server
+            server.set_app(PreviewApp(server.get_app(), self.preview, settings.root))
+            server.builder = surviving(server.builder)
         return server
 
     @event_priority(100)  # first, so plugins that index files in on_files see our pages
@@ -120,10 +131,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 s.root, s.templates, s.site_url, self.cache, content_dir=s.content_dir, project=s.project
             )
         except KbError as exc:
-            raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
+            if self.preview is None:
+                raise PluginError(f"the content has {len(exc.diagnostics)} problem(s):\n{exc}") from None
+            return self._without_pages(files, config, exc.diagnostics)
         if self.built is not None and (inputs := _theme_inputs(config)) != self.theme_inputs:
             self.built, self.theme_inputs = {}, inputs  # every page's HTML may differ: rebuild them all
         self.building = {}
+        self.search_plan = search_pages(kb, pages)
         if self.sources is not None:
             self.sources.by_page = {page.path: page.source_path for page in pages if page.source_path}
         for page in pages:
@@ -133,6 +147,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             files.append(file)
         for extra in site_files(kb, pages, project=s.project, site_url=s.site_url):  # redirects, inventories, feed
             files.append(self._generated(config, extra.path, extra.content))
+        return files
+
+    def _without_pages(self, files: Files, config: MkDocsConfig, problems: list) -> Files:
+        """The preview of content with errors: no pages are built, and every address shows the problems."""
+        # Printed, not logged: strict mode counts logged errors, and this build must succeed so the server serves.
+        for line in [*map(str, problems), f"kb serve: {len(problems)} problem(s), shown on every page"]:
+            print(line, file=sys.stderr, flush=True)  # a Diagnostic prints escaped (errors.printable)
+        self.preview.fail(problems)
+        self.content_failed, self.built = True, {}  # the next good build writes every page again
+        config.nav = []  # the nav's pages are not generated this time
         return files
 
     def _generated(
@@ -147,13 +171,21 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     @event_priority(-100)  # last: the search index and every other plugin's files are written by then
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Fail the build if a published file could run or load anything it should not; else remember what it wrote."""
+        """Refine the search index; fail the build if a published file could run or load anything it should not."""
         # Raising here makes MkDocs call on_build_error, and `kb build` keeps the previous site. A preview
         # rebuild after a good build reads only what it rewrote: the rest was verified before.
+        if self.content_failed:  # nothing was generated: the theme's own files are as verified before
+            collector.release()
+            return
         since = self.build_started - CLOCK_SLACK_S if self.built else None
         base_path = site_path(config.site_url)
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.search_plan is not None and index.is_file():  # the search plugin has written it (on_post_build)
+            refine_material_index(index, self.search_plan)
         _refuse_unsafe_site(Path(config.site_dir), config.theme.dirs, base_path, since, preview=self.built is not None)
         collector.release()
+        if self.preview is not None:
+            self.preview.succeed()
         if self.built is not None:
             self.built = self.building
 
@@ -162,6 +194,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         collector.release()
         if self.built is not None:
             self.built = {}
+        if self.preview is not None and not self.content_failed:
+            self.preview.fail(failure=str(error) or type(error).__name__)
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         """Escape the front matter that Material inserts as raw HTML: <title>, header, meta, search."""

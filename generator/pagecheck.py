@@ -260,8 +260,8 @@ class _Page:
             else None
         )
         expected = {_policy(tuple(self.inline_hashes), self.site.preview)}
-        if not self.inline_hashes and not self.loads_scripts:
-            expected.add(_policy(None, False))  # a redirect stub
+        if not self.inline_hashes:  # a redirect page: its own file's script, or none; the same in the preview
+            expected.add(_policy(() if self.loads_scripts else None, False))
         if policy is None:
             self.report("no Content-Security-Policy <meta> as the first element of <head>")
         elif policy not in expected:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .links import KnowledgeBase
-from .training import PathStop, path_stops
+from .schema import Objection
+from .training import PathStop, TimedStep, path_objections, path_stops, timed_steps
 from .validate import ValidEntry
 
 # Relations an entry template shows in its own way (citations, steps, distinctions, [[id]] links in the
 # text, related last), so the generic lists skip them.
-SHOWN_INLINE = {"sources", "steps", "distinguished-from", "mentions", "related"}
+SHOWN_INLINE = {"sources", "steps", "distinguished-from", "mentions", "related", "checks"}
 SECTION_ORDER = [
     "shows",
     "demonstrates",
@@ -23,6 +24,7 @@ SECTION_ORDER = [
     "case-notes",
     "distinguished-from",
     "learning-paths",
+    "checked-in",
     "cited-by",
     "mentioned-in",
     "related",
@@ -59,15 +61,44 @@ def handout_entries(kb: KnowledgeBase, path: ValidEntry) -> dict[str, ValidEntry
     return named_entries(kb, path, *steps)
 
 
+@dataclass(frozen=True)
+class PathView:
+    """What a path's trainer pages show: its steps on the clock, the objections they answer, every entry named."""
+
+    steps: tuple[TimedStep, ...]
+    objections: tuple[tuple[ValidEntry, Objection], ...]  # (the entry answering it, the objection)
+    named: dict[str, ValidEntry]
+
+
+def path_view(kb: KnowledgeBase, path: ValidEntry) -> PathView:
+    """The data of a path's handout, facilitator's guide, presenter view and self-check."""
+    return PathView(tuple(timed_steps(kb, path)), tuple(path_objections(kb, path)), handout_entries(kb, path))
+
+
+def objection_entries(kb: KnowledgeBase) -> list[ValidEntry]:
+    """The entries that answer objections, A to Z: the objection guide's sections."""
+    return sorted((e for e in kb.entries.values() if getattr(e.model, "objections", ())), key=_by_title)
+
+
+def _by_title(entry: ValidEntry) -> tuple[str, str]:
+    """A to Z by title, then id."""
+    return entry.model.title.casefold(), entry.id
+
+
 def relation_sections(kb: KnowledgeBase, entry: ValidEntry) -> tuple[tuple[str, tuple[ValidEntry, ...]], ...]:
-    """The relation lists of an entry page: declared, derived, then related, each once."""
+    """An entry page's relation lists: declared, derived, then related; each entry once, in its first list."""
     keys = kb.outgoing_keys(entry.id)
     sections = [(key, tuple(kb.outgoing(entry.id, key))) for key in keys if key not in SHOWN_INLINE]
     sections += [(key, tuple(kb.incoming(entry.id, key))) for key in kb.incoming_keys(entry.id) if key != "related"]
-    related = kb.related(entry.id)
-    if related:
-        sections.append(("related", tuple(related)))
-    return tuple(sorted(sections, key=_section_rank))
+    sections.append(("related", tuple(kb.related(entry.id))))
+    listed: set[str] = set()
+    unique = []
+    for key, items in sorted(sections, key=_section_rank):
+        items = tuple(item for item in items if item.id not in listed)
+        listed.update(item.id for item in items)
+        if items:  # a list whose entries all appear above is left out
+            unique.append((key, items))
+    return tuple(unique)
 
 
 def _section_rank(section: tuple[str, tuple]) -> int:

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from .addresses import FEED_FILE, INVENTORY_FILE, SPHINX_INVENTORY_FILE
 from .collector import rare_collections
 from .errors import Diagnostic, raise_if_errors
+from .headings import entry_anchors
 from .inventory import SiteFile, inventory_data, inventory_json, redirect_files, sphinx_inventory
 from .links import KnowledgeBase, link_entries
 from .loader import LoadCache, load_content
 from .memo import Memo
 from .settings import DEFAULT_PROJECT
 from .similar import near_duplicates
+from .tagvocab import read_vocabulary, tags_outside
 from .validate import ValidateCache, validate_entries
 from .whatsnew import atom_feed, recent_changes
 
@@ -45,6 +47,8 @@ def check(
         entries, schema_problems = validate_entries(raw_entries, cache.validated if cache else None)
         kb, link_problems = link_entries(entries)
         hints = near_duplicates(kb) if review_hints else []
+        vocabulary, vocabulary_problems = read_vocabulary(root, content_dir)
+        hints += vocabulary_problems + tags_outside(kb, vocabulary)
     return kb, sorted(load_problems + schema_problems + link_problems + hints)
 
 
@@ -75,7 +79,7 @@ def site_files(
 ) -> list[SiteFile]:
     """The files beside the pages: redirects and short links, inventory.json, objects.inv and the Atom feed."""
     named_pages = [page.path for page in pages if page.entry_id is None]
-    inventory = inventory_data(kb, named_pages, project=project, site_url=site_url)
+    inventory = inventory_data(kb, named_pages, project=project, site_url=site_url, anchors=entry_anchors(pages))
     return [
         *redirect_files(kb, site_url),
         SiteFile(INVENTORY_FILE, inventory_json(inventory)),

@@ -6,6 +6,7 @@ templates only lay it out, and see no entry the page does not show.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,13 @@ from jinja2.bccache import Bucket, BytecodeCache
 from .addresses import (
     FILES,
     PAGES,
+    PATH_PAGES,
     absolute_url,
     entry_page,
     entry_url,
-    handout_page,
     kind_index_page,
+    page_url,
+    path_page,
     short_url,
     tag_page,
 )
@@ -30,15 +33,18 @@ from .kinds import REGISTRY, kind_names, titles
 from .links import RELATION_HEADINGS, KnowledgeBase
 from .memo import Memo
 from .pageprose import PageProse
-from .pageviews import EntryView, a_to_z, entry_view, handout_entries, named_entries
+from .pageviews import EntryView, a_to_z, entry_view, named_entries, objection_entries, path_view
 from .prose import starts_with_block
+from .reference import reference_pages
 from .settings import DEFAULT_PROJECT
-from .training import fits_handout, practice_matrix, qr_svg
+from .training import clock, fits_handout, practice_matrix, qr_svg
 from .validate import ValidEntry
 from .whatsnew import by_date, recent_changes
 
 # More case notes than this and the practice matrix lists cases per behaviour: a wider grid fits no page or screen.
 MATRIX_MAX_COLUMNS = 30
+# A path's pages made to be printed: their links print the address they lead to.
+PRINTED_PATH_PAGES = {"handout", "facilitator"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,8 @@ def render_pages(
     for tag, items in tags.items():  # a page per tag: an edit re-renders the pages of its own tags, not everything
         pages.append(_render(env, "tag.md.j2", tag_page(tag), in_nav=False, tag=tag, items=items))
     pages.append(_render(env, "whats_new.md.j2", PAGES["whats_new"], days=by_date(recent_changes(kb))))
+    pages.extend(reference_pages(kb, functools.partial(_render, env)))
+    pages.append(_render(env, "search.md.j2", PAGES["search"], in_nav=False))
     for kind in kind_names():
         pages.append(
             _render(env, "kind_index.md.j2", kind_index_page(kind), kind=kind, groups=a_to_z(kb.by_kind(kind)))
@@ -112,7 +120,7 @@ def render_pages(
 
 
 def render_trainer_pages(env: Environment, kb: KnowledgeBase) -> list[Page]:
-    """Render the glossary, the behaviour card deck, the practice matrix and a printable handout per path."""
+    """Render the glossary, the card deck, the practice matrix, the objection guide and each path's trainer pages."""
     cases, rows = practice_matrix(kb)
     per_case = Counter(case_id for row in rows for case_id in row.cases)
     behaviours = kb.by_kind("behaviours")
@@ -129,20 +137,18 @@ def render_trainer_pages(env: Environment, kb: KnowledgeBase) -> list[Page]:
             max_columns=MATRIX_MAX_COLUMNS,
         ),
     ]
-    for path in kb.by_kind("paths"):
-        named = handout_entries(kb, path)
-        pages.append(
-            _render(
-                env,
-                "handout.md.j2",
-                handout_page(path),
-                in_nav=False,
-                print_urls=True,
-                named=named,
-                entry=path,
-                e=path.model,
+    answering = objection_entries(kb)
+    pages.append(
+        _render(env, "objections.md.j2", PAGES["objections"], entries=answering, named=named_entries(kb, *answering))
+    )
+    for path in kb.by_kind("paths"):  # /handouts/, /facilitator/, /present/, /self-check/ <path id>/
+        view = path_view(kb, path)
+        for name in PATH_PAGES:
+            printed = name in PRINTED_PATH_PAGES
+            context = {"named": view.named, "entry": path, "e": path.model, "view": view}
+            pages.append(
+                _render(env, f"{name}.md.j2", path_page(path, name), in_nav=False, print_urls=printed, **context)
             )
-        )
     return pages
 
 
@@ -196,10 +202,11 @@ def make_environment(
         glossary=glossary,
         # Permanent links are shown in full when the site's address is known (KB_SITE_URL), else site-absolute.
         permalink=lambda entry: absolute_url(entry_url(entry), site_url),
+        path_page_address=lambda path, name: absolute_url(page_url(path_page(path, name)), site_url),
         short_link=lambda entry: absolute_url(short_url(entry.id), site_url),
     )
     env.filters.update(md=escape_text, json=front_matter_json, prose=_prose, url=_url, safe_url=safe_url)
-    env.filters.update(handout_url=_handout_url, tag_url=_tag_url, link_title=link_title)
+    env.filters.update(path_page_url=_path_page_url, tag_url=_tag_url, link_title=link_title, clock=clock)
     env.filters["qr"] = lambda url: cache.qr_codes.get(url, url, qr_svg, url)
     env.tests.update(
         multiparagraph=lambda text: "\n\n" in text, fits_handout=fits_handout, block_start=starts_with_block
@@ -257,9 +264,9 @@ def _url(context, target: ValidEntry | str) -> str:
 
 
 @pass_context
-def _handout_url(context, path: ValidEntry) -> str:
-    """A relative link from the page being rendered to a learning path's handout."""
-    return context["page_prose"].url(handout_page(path))
+def _path_page_url(context, path: ValidEntry, name: str) -> str:
+    """A relative link from the page being rendered to one of a learning path's trainer pages (PATH_PAGES)."""
+    return context["page_prose"].url(path_page(path, name))
 
 
 @pass_context

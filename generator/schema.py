@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .fields import (
+    MAX_CHECKS,
+    MAX_CHOICES,
     MAX_ITEMS,
     MAX_NAMES,
     MAX_QUESTIONS,
@@ -27,6 +29,7 @@ from .fields import (
     Markdown,
     OtherName,
     Ref,
+    Summary,
     Tag,
     Url,
 )
@@ -55,7 +58,7 @@ class Entry(KbModel):
 
     kind: ClassVar[str]
     title: Line = Field(description="The entry's name, as it appears in headings and listings.")
-    summary: Line = Field(
+    summary: Summary = Field(
         description="One sentence (under 30 words) used in listings, tooltips, search and the inventory."
     )
     body: Markdown = Field(
@@ -98,6 +101,30 @@ class Perspective(KbModel):
     source: Citation_Source = Field(description="Id of the source holding this view.")
     locator: Line | None = Field(None, description="Where in the source, e.g. 'comment by …'.")
     view: Markdown = Field(description="The view, in our own words.")
+    # For the definitions side by side (/side-by-side/): a perspective with any of these is a row there.
+    by: Line | None = Field(None, description="Who holds the view, when not the source's author (a commenter).")
+    scope: Line | None = Field(None, description="What the definition covers, e.g. 'the whole organisation'.")
+    emphasis: Line | None = Field(None, description="What the definition stresses most.")
+    test: Line | None = Field(None, description="How a team could test whether it meets this definition.")
+
+
+class Objection(KbModel):
+    """Something a participant may say against the entry's idea, and a facilitator's sourced answer."""
+
+    objection: Line = Field(description="What a participant says, in their words, e.g. 'Isn't this just being nice?'.")
+    answer: Markdown = Field(description="How a facilitator can answer, in our own words, in Markdown.")
+    sources: list[
+        Annotated[Citation, BeforeValidator(_citation, json_schema_input_type=Citation_Source | Citation)]
+    ] = Field(min_length=1, max_length=MAX_SHORT_LIST, description="The sources the answer rests on.")
+
+
+def _objections() -> Any:
+    """The objections field of the kinds that hold ideas (definitions and behaviours)."""
+    return Field(
+        default_factory=list,
+        max_length=MAX_QUESTIONS,
+        description="Objections a facilitator may hear about this idea, each with a sourced answer.",
+    )
 
 
 class Definition(Entry):
@@ -114,12 +141,17 @@ class Definition(Entry):
     perspectives: list[Perspective] = Field(
         default_factory=list, max_length=MAX_SHORT_LIST, description="Where the authors disagree, each author's view."
     )
+    objections: list[Objection] = _objections()
 
 
 class Behaviour(Entry):
     """An observable thing people do when they are customer-focused."""
 
     kind: ClassVar[str] = "behaviours"
+    audience: Literal["anyone", "team lead or manager"] | None = Field(
+        None,
+        description="Who it is for: 'anyone', or 'team lead or manager' when it needs authority over a team.",
+    )
     # Optional so a first draft needs only summary and why_it_matters; the content rules ask the
     # shipped handbook for 2-3 questions per behaviour before it is merged.
     in_practice: list[Markdown] = Field(
@@ -134,6 +166,12 @@ class Behaviour(Entry):
         max_length=MAX_QUESTIONS,
         description="Two or three questions a trainer can put to a group.",
     )
+    objections: list[Objection] = _objections()
+    self_assessment: list[Line] = Field(
+        default_factory=list,
+        max_length=MAX_QUESTIONS,
+        description="Statements a team scores itself on from 1 (never) to 5 (always), each testing this behaviour.",
+    )
 
 
 class Example(Entry):
@@ -144,6 +182,11 @@ class Example(Entry):
         min_length=1, max_length=MAX_RELATED, description="Ids of the behaviours this example shows."
     )
     takeaway: Markdown = Field("", description="The lesson in one or two sentences.")
+    debrief_questions: list[Line] = Field(
+        default_factory=list,
+        max_length=MAX_QUESTIONS,
+        description="Two or three questions a trainer asks after the group has read the scenario.",
+    )
 
 
 class CaseNote(Entry):
@@ -171,6 +214,10 @@ class Source(Entry):
     publisher: Line = Field(description="The publication, blog or organisation.")
     published: Date | None = Field(None, description="Publication date, YYYY-MM-DD, where given.")
     url: Url | None = Field(None, description="An http(s) address of the work, where known.")
+    # For how far to trust each source (/trust/): what kind of work it is, what it rests on, who gains.
+    genre: Line | None = Field(None, description="What kind of work it is, e.g. 'blog post', 'opinion article'.")
+    evidence: Line | None = Field(None, description="What its claims rest on, e.g. 'the author's experience'.")
+    interest: Line | None = Field(None, description="The author's stake in the argument, or 'none stated'.")
 
 
 class Step(KbModel):
@@ -185,6 +232,27 @@ class Step(KbModel):
     )
 
 
+class CheckQuestion(KbModel):
+    """One self-check question: its choices, the right one, and why, citing the entry that teaches it."""
+
+    question: Line = Field(description="The question, one line.")
+    choices: list[Line] = Field(min_length=2, max_length=MAX_CHOICES, description="The possible answers, one each.")
+    answer: Line = Field(description="The right answer, written exactly as one of the choices.")
+    explanation: Markdown = Field(description="Why that answer is right, in a sentence or two, in Markdown.")
+    entry: Ref(key="checks", inverse="checked-in", unique=False) = Field(
+        description="Id of the entry that teaches the answer (the explanation cites it)."
+    )
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> CheckQuestion:
+        """The right answer is one of the choices, and no choice is offered twice."""
+        if self.answer not in self.choices:
+            raise ValueError(f"answer {self.answer!r} is not one of the choices: copy the right choice exactly")
+        if len(set(self.choices)) != len(self.choices):
+            raise ValueError("a choice is listed twice: make each choice different")
+        return self
+
+
 class LearningPath(Entry):
     """An ordered, timed route through entries for onboarding or a workshop."""
 
@@ -195,6 +263,14 @@ class LearningPath(Entry):
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, description="The ordered steps.")
     discussion_questions: list[Line] = Field(
         default_factory=list, max_length=MAX_QUESTIONS, description="Closing questions for the whole path."
+    )
+    materials: list[Line] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="What a facilitator prepares before the session."
+    )
+    self_check: list[CheckQuestion] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Questions learners answer to check themselves after the path, each with its answer.",
     )
 
 

@@ -74,7 +74,7 @@ def near_duplicates(kb: KnowledgeBase) -> list[Diagnostic]:
 
 def _same_address(one: ValidEntry, other: ValidEntry) -> bool:
     """An id, alias or glossary name used by both is already an error of the link stage: say it once."""
-    return bool({one.id, *one.model.aliases} & {other.id, *other.model.aliases}) or bool(
+    return bool(({one.id, *one.model.aliases} & {other.id, *other.model.aliases}) - {None}) or bool(
         _glossary_names(one) & _glossary_names(other)
     )
 
@@ -110,7 +110,8 @@ def _names(entry: ValidEntry) -> list[Name]:
             found.append(Name(entry, field, (field,), value, normalise(value)))
     for field in ("also_known_as", "aliases"):
         for index, value in enumerate(getattr(model, field, None) or []):
-            found.append(Name(entry, field, (field, index), value, normalise(value)))
+            if isinstance(value, str):  # a partial model keeps a bad item as None
+                found.append(Name(entry, field, (field, index), value, normalise(value)))
     return [name for name in found if name.key]
 
 
@@ -151,8 +152,11 @@ def _close(a: str, b: str) -> bool:
 
 def _warning(newer: Name, oldest: Name) -> Diagnostic:
     """Say which existing entry the name collides with and what to do."""
+    if fold_name(newer.text) == fold_name(oldest.text):  # the same words: say so, not "very close"
+        collision = f"{newer.describe()} is identical to the {LABELS[oldest.field]} of {oldest.entry.raw.path}"
+    else:
+        collision = f"{newer.describe()} is very close to the {oldest.describe()} of {oldest.entry.raw.path}"
     message = (
-        f"{newer.describe()} is very close to the {oldest.describe()} of {oldest.entry.raw.path}: "
-        "if both are about the same idea, improve that entry instead; otherwise make the names distinct"
+        f"{collision}: if both are about the same idea, improve that entry instead; otherwise make the names distinct"
     )
     return Diagnostic(newer.location(), message, severity="warning")

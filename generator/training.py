@@ -10,11 +10,14 @@ import segno
 from .fields import MarkdownText
 from .introspect import iter_marked
 from .links import KnowledgeBase
+from .schema import Objection, Step
 from .validate import ValidEntry
 
 # A handout prints each step's key content; a longer entry prints its summary and address instead,
 # so a handout's size is bounded per step however long the entries (and however many paths print them).
 HANDOUT_INLINE_CHARS = 6000
+# The facilitator's guide prints clock times from this start; facilitator.js lets the trainer change it on screen.
+DEFAULT_START_MINUTES = 9 * 60
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,51 @@ class MatrixRow:
     behaviour: ValidEntry
     cases: frozenset[str]
     demonstrated_by: tuple[ValidEntry, ...]  # the same case notes, in column order
+
+
+@dataclass(frozen=True)
+class TimedStep:
+    """A step of a learning path placed on the session's clock: minutes after the start, and its time warning."""
+
+    number: int
+    step: Step
+    entry: ValidEntry
+    start: int  # minutes after the session starts
+    end: int
+    warning: int  # minutes before the end to warn the room; 0 for a step too short to warn in
+
+
+def timed_steps(kb: KnowledgeBase, path: ValidEntry) -> list[TimedStep]:
+    """Each step of a path with its start and end on the session's clock, and when to give a time warning."""
+    timed, elapsed = [], 0
+    for number, step in enumerate(path.model.steps, 1):
+        warning = min(5, step.minutes // 5)  # one minute in five, so a 10-minute step warns at 8, a 3-minute never
+        timed.append(TimedStep(number, step, kb.entries[step.entry], elapsed, elapsed + step.minutes, warning))
+        elapsed += step.minutes
+    return timed
+
+
+def clock(minutes_after_start: int, start: int = DEFAULT_START_MINUTES) -> str:
+    """The time of day, HH:MM on a 24-hour clock, some minutes after a session's start."""
+    hours, minutes = divmod((start + minutes_after_start) % (24 * 60), 60)
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def path_objections(kb: KnowledgeBase, path: ValidEntry) -> list[tuple[ValidEntry, Objection]]:
+    """The objections the path's step entries answer, in step order: what the facilitator may hear in the session.
+
+    As a handout's steps, an entry's objections are printed only when their answers fit HANDOUT_INLINE_CHARS
+    (the objection guide, linked from the page, holds them all): a facilitator's guide then costs at most its
+    steps times that, where a few lines of a path naming long entries would otherwise print megabytes, per path.
+    """
+    steps = [kb.entries[step.entry] for step in path.model.steps]
+    return [(entry, objection) for entry in steps if objections_fit(entry) for objection in entry.model.objections]
+
+
+def objections_fit(entry: ValidEntry) -> bool:
+    """Whether an entry has objections whose answers are short enough to print in full on a path's page."""
+    objections = getattr(entry.model, "objections", ())
+    return bool(objections) and sum(len(o.answer) for o in objections) <= HANDOUT_INLINE_CHARS
 
 
 def path_stops(kb: KnowledgeBase, entry_id: str) -> list[PathStop]:

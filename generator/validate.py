@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, TypeAdapter, ValidationError
 
 from .errors import Diagnostic, closest, did_you_mean
 from .fields import MarkdownText
-from .introspect import describe, fields_at, iter_marked, model_at
+from .introspect import describe, fields_at, inner_model, iter_marked, model_at
 from .memo import Memo
 from .schema import MODELS, Entry
 from .yamlread import RawEntry
+
+DATED_FIELDS = ("added", "last_reviewed", "published")
+# A contributor east of the checking machine may already have written tomorrow's date: one day of slack.
+DATE_SLACK = dt.timedelta(days=1)
 
 
 @dataclass
@@ -70,9 +75,10 @@ def _validate_all(raw_entries: list[RawEntry]) -> tuple[list[ValidEntry], list[D
         except ValidationError as exc:
             errors = _without_misspelt_missing(model_class, exc.errors())
             diagnostics.extend(_diagnostic(raw, model_class, error) for error in errors)
-            model = _partial_model(model_class, raw.data, errors)
+            model = _partial_model(model_class, raw.data, [tuple(error["loc"]) for error in errors])
         entries.append(ValidEntry(raw, model))
         diagnostics.extend(_prose_problems(raw, model))
+        diagnostics.extend(_date_problems(raw, model))
     return entries, diagnostics
 
 
@@ -82,6 +88,25 @@ def _prose_problems(raw: RawEntry, model: Entry) -> list[Diagnostic]:
     for path, prose, _ in iter_marked(model, MarkdownText):
         for problem in getattr(prose, "problems", ()):
             found.append(Diagnostic(raw.find_in(path, problem.needle), f"'{dotted_path(path)}': {problem.message}"))
+    return found
+
+
+def _date_problems(raw: RawEntry, model: Entry) -> list[Diagnostic]:
+    """Dates that cannot be right: in the future, or a review before the entry was added."""
+    latest = dt.date.today() + DATE_SLACK
+    found = []
+    for name in DATED_FIELDS:
+        value = getattr(model, name, None)  # partial models may lack it
+        if isinstance(value, dt.date) and value > latest:
+            message = f"'{name}' is {value.isoformat()}, a date in the future: write the day it happened (YYYY-MM-DD)"
+            found.append(Diagnostic(raw.locate((name,)), message))
+    added, reviewed = getattr(model, "added", None), getattr(model, "last_reviewed", None)
+    if isinstance(added, dt.date) and isinstance(reviewed, dt.date) and reviewed < added:
+        message = (
+            f"'last_reviewed' ({reviewed.isoformat()}) is before 'added' ({added.isoformat()}): "
+            "an entry is reviewed after it is added; correct the date that is wrong"
+        )
+        found.append(Diagnostic(raw.locate(("last_reviewed",)), message))
     return found
 
 
@@ -97,14 +122,58 @@ def _without_misspelt_missing(model_class: type[Entry], errors: list) -> list:
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
 
 
-def _partial_model(model_class: type[Entry], data: dict, errors: list) -> Entry:
-    """Build a model from the fields that did validate, so links in a bad file are still checked."""
-    bad = {error["loc"][0] for error in errors if error["loc"]}
+def _partial_model(model_class: type[BaseModel], data: dict, errors: list[tuple]) -> BaseModel:
+    """A model of what did validate, down to list items and nested fields, so references in a bad file are checked.
+
+    A bad list item stays in the list as None: every later problem is still located at its own index.
+    """
     good = {}
     for name in model_class.model_fields:
-        if name in data and name not in bad:
+        if name not in data:
+            continue
+        inner = [loc[1:] for loc in errors if loc and loc[0] == name]
+        if not inner:
             good[name] = _adapter(model_class, name).validate_python(data[name])
+        elif () not in inner and isinstance(data[name], list):  # only some items are bad
+            item_type = _list_item_type(model_class.model_fields[name].annotation)
+            good[name] = [
+                _partial_item(item_type, item, [loc[1:] for loc in inner if loc[0] == index])
+                for index, item in enumerate(data[name])
+            ]
+        elif (
+            () not in inner
+            and isinstance(data[name], dict)
+            and (nested := inner_model(model_class.model_fields[name].annotation))
+        ):
+            good[name] = _partial_model(nested, data[name], inner)
     return model_class.model_construct(**good)
+
+
+def _partial_item(item_type: Any, item: Any, errors: list[tuple]) -> Any:
+    """One list item: validated when it has no problem, the valid part of a mapping, else None."""
+    if not errors:
+        return _item_adapter(item_type).validate_python(item)
+    nested = inner_model(item_type)
+    for before in getattr(item_type, "__metadata__", ()):  # a citation written as a bare id becomes a mapping
+        if isinstance(before, BeforeValidator):
+            item = before.func(item)
+    if nested is None or not isinstance(item, dict):
+        return None
+    return _partial_model(nested, item, [loc for loc in errors if loc])
+
+
+def _list_item_type(annotation: Any) -> Any:
+    """The item type of a list[...] field (an optional list too)."""
+    for candidate in (annotation, *get_args(annotation)):
+        if get_origin(candidate) is list:
+            return get_args(candidate)[0]
+    return Any
+
+
+@functools.cache
+def _item_adapter(item_type: Any) -> TypeAdapter:
+    """A validator for one list item type (cached: building one is slow)."""
+    return TypeAdapter(item_type)
 
 
 @functools.cache
@@ -133,7 +202,9 @@ def _diagnostic(raw: RawEntry, model_class: type[Entry], error: Any) -> Diagnost
         "list_type": "must be a list: put each item on its own line starting with '- '",
         "model_type": "must be a mapping of fields",
         "dict_type": "must be a mapping of fields",
-        "int_parsing": "must be a whole number",
+        "int_parsing": f"must be a whole number{_range(model_class, loc)}",
+        "greater_than_equal": f"is {error.get('input')}: it must be a whole number{_range(model_class, loc)}",
+        "less_than_equal": f"is {error.get('input')}: it must be a whole number{_range(model_class, loc)}",
         "too_short": f"needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)",
         "too_long": f"has more than {error.get('ctx', {}).get('max_length')} items: keep the most useful ones",
         "literal_error": f"must be one of: {error.get('ctx', {}).get('expected', '')}",
@@ -141,6 +212,23 @@ def _diagnostic(raw: RawEntry, model_class: type[Entry], error: Any) -> Diagnost
     if kind in messages:
         return Diagnostic(raw.locate(loc), f"'{name}' {messages[kind]}")
     return Diagnostic(raw.locate(loc), f"'{name}': {problem.removeprefix('Value error, ')}")
+
+
+def _range(model_class: type[Entry], loc: tuple) -> str:
+    """' from 1 to 480': the bounds the field's model sets, in words ('' when it sets none)."""
+    names = [part for part in loc if not isinstance(part, int)]
+    model = model_at(model_class, tuple(names[:-1]))
+    field = model.model_fields.get(names[-1]) if model and names else None
+    bounds = {
+        type(m).__name__: getattr(m, type(m).__name__.lower())
+        for m in getattr(field, "metadata", ())
+        if type(m).__name__ in ("Ge", "Le")
+    }
+    if "Ge" in bounds and "Le" in bounds:
+        return f" from {bounds['Ge']} to {bounds['Le']}"
+    if bounds:
+        return f" {'of at least' if 'Ge' in bounds else 'of at most'} {bounds.get('Ge', bounds.get('Le'))}"
+    return ""
 
 
 def _fill_in(model_class: type[Entry], loc: tuple) -> str:

@@ -17,7 +17,10 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, SourceLocation
+from .yamlslips import explain, stand_in
 
+# Reading past a slip parses the file again: at most 5 times, and (past 4 KiB) at most its length again in all.
+MAX_SLIPS_READ_PAST, REREAD_FREE = 5, 4096
 MAX_DEPTH = 6  # entry > list > mapping > list > scalar is the deepest the schema needs
 # Bidirectional overrides and isolates reorder how text displays ("trojan source").
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -51,16 +54,24 @@ class RawEntry:
 
     def find_in(self, yaml_path: YamlPath, needle: str) -> SourceLocation:
         """Locate text inside a value (such as a block scalar), falling back to the value's start."""
+        begin, end = self.span(yaml_path)
+        found = self.text.find(needle, begin, end) if needle else -1
+        return self.locate(yaml_path) if found < 0 else self.at(found)
+
+    def span(self, yaml_path: YamlPath) -> tuple[int, int]:
+        """The offsets in the text where a value (or its nearest existing parent) starts and where the next one does."""
         start = self.locate(yaml_path)
         starts = self._line_starts()
-        if not needle or start.line > len(starts):
-            return start
+        if start.line > len(starts):
+            return len(self.text), len(self.text)
         begin = starts[start.line - 1] + start.column - 1
-        found = self.text.find(needle, begin, self._value_end(begin))
-        if found < 0:
-            return start
-        line = bisect.bisect_right(starts, found)
-        return SourceLocation(self.path, line, found - starts[line - 1] + 1)
+        return begin, self._value_end(begin)
+
+    def at(self, offset: int) -> SourceLocation:
+        """The location of an offset into the text."""
+        starts = self._line_starts()
+        line = bisect.bisect_right(starts, offset)
+        return SourceLocation(self.path, line, offset - starts[line - 1] + 1)
 
     def _value_end(self, begin: int) -> int:
         """Where the next key or value after an offset starts: the end of the value that starts there."""
@@ -133,19 +144,38 @@ def _position(text: str | bytes, offset: int) -> tuple[int, int]:
 
 
 def parse_yaml(text: str, entry: RawEntry, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
-    """Build plain data from the YAML event stream, refusing what an entry never needs."""
-    try:
-        root = _build_from_events(_events(text), entry, diagnostics)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        location = SourceLocation(entry.path, mark.line + 1, mark.column + 1) if mark else SourceLocation(entry.path)
-        diagnostics.append(Diagnostic(location, f"YAML syntax error: {exc.problem or exc.context}"))
-        return None
-    except yaml.YAMLError as exc:  # a reader error has no mark; decode_strict should have caught its cause
-        diagnostics.append(Diagnostic(SourceLocation(entry.path), f"YAML error: {exc}"))
-        return None
-    except _StopFile:
-        return None
+    """Build plain data from the YAML event stream, refusing what an entry never needs.
+
+    A slip one character explains (a tab, a colon in an unquoted value) is reported and read past, so the
+    rest of the file is still checked in the same run (yamlslips.py).
+    """
+    slips: list[Diagnostic] = []
+    reread = 0  # characters parsed before each slip read past
+    readable = text
+    while True:
+        found: list[Diagnostic] = []  # a retry finds the event-level problems again: keep the last try's only
+        entry.values.clear()
+        entry.keys.clear()
+        try:
+            root = _build_from_events(_events(readable), entry, found)
+            break
+        except yaml.MarkedYAMLError as exc:
+            slip = explain(readable, exc)
+            slips.append(Diagnostic(entry.at(slip.offset), slip.message))
+            reread += slip.offset
+            if not slip.read_past or reread > max(len(readable), REREAD_FREE) or len(slips) >= MAX_SLIPS_READ_PAST:
+                diagnostics.extend(slips)
+                return None
+            readable = readable[: slip.offset] + stand_in(readable[slip.offset]) + readable[slip.offset + 1 :]
+        except yaml.YAMLError as exc:  # a reader error has no mark; decode_strict should have caught its cause
+            diagnostics.extend([*slips, Diagnostic(SourceLocation(entry.path), f"YAML error: {exc}")])
+            return None
+        except _StopFile:
+            diagnostics.extend([*slips, *found])
+            return None
+    diagnostics.extend([*slips, *found])
+    if slips:  # read past slips: the data is for finding the file's other problems, never for a build
+        return root if isinstance(root, dict) else None
     if root is None:
         diagnostics.append(
             Diagnostic(SourceLocation(entry.path), "file is empty: an entry needs at least title and summary")
@@ -228,7 +258,11 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
         kind = type(event)  # exact types: dispatching on them costs less than isinstance chains, per event
         if kind is yaml.ScalarEvent or kind in _COLLECTION_STARTS:
             if event.anchor is not None:
-                fail(event, f"YAML anchors (&{event.anchor}) are not allowed: write values out in full")
+                fail(
+                    event,
+                    f"YAML anchors (&{event.anchor}) are not allowed: write values out in full "
+                    "(quote text that starts with '&')",
+                )
             if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
                 fail(event, f"YAML tags ({event.tag}) are not allowed: quote the value instead")
             if kind is yaml.ScalarEvent:
@@ -246,7 +280,11 @@ def _build_from_events(events, entry: RawEntry, diagnostics: list[Diagnostic]) -
         elif kind in _COLLECTION_ENDS:
             stack.pop()
         elif kind is yaml.AliasEvent:
-            fail(event, f"YAML aliases (*{event.anchor}) are not allowed: write the value out")
+            fail(
+                event,
+                f"YAML aliases (*{event.anchor}) are not allowed: write the value out "
+                "(quote text that starts with '*')",
+            )
             raise _StopFile
         elif kind is yaml.DocumentStartEvent:
             documents += 1

@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import zensical
@@ -26,13 +22,15 @@ from .errors import KbError, printable
 from .pipeline import StageCache, build_pages, site_files
 from .render import Page, front_matter_json
 from .sanitize import escape_html
+from .searchindex import SearchPage, refine_zensical_index, search_pages
 from .settings import Settings, nav_with_every_kind, read_config
 from .verify import site_path, unsafe_site_report, verify_site
 
 THEME_TEMPLATES = Path(zensical.__file__).parent / "templates"
-POLL_SECONDS = 0.5  # how often the preview looks for edited entries and templates
 # Keys of mkdocs.yml that mean the same to Zensical; the rest are MkDocs' own (plugins, hooks, watch, validation.nav).
 SHARED_KEYS = ("site_name", "site_description", "site_url", "edit_uri", "extra_css", "extra_javascript", "copyright")
+# MkDocs' theme overrides (mkdocs.yml's custom_dir) that Zensical's override uses too.
+SHARED_PARTIALS = ("partials/social.html",)
 # The pieces of each page Zensical writes into the HTML without escaping them.
 RAW_FRONT_MATTER = ("title: ", "description: ")
 
@@ -41,11 +39,12 @@ def build_site(settings: Settings, site_dir: Path) -> bool:
     """Build the site with Zensical into a fresh folder and swap it into site_dir only when it built and verified."""
     config = read_config(settings.root)
     with publish.fresh_folder(site_dir) as project:
-        write_project(settings, config, project)
+        search_plan = write_project(settings, config, project)
         command = [sys.executable, "-m", "zensical", "build", "--strict", "--clean"]
         if publish.run_engine(command, project) != 0:
             return False
         site = project / "site"
+        refine_zensical_index(site / "search.json", search_plan)
         _add_policies(site)
         problems = verify_site(site, [THEME_TEMPLATES, project / "overrides"], base_path=site_path(settings.site_url))
         if problems:
@@ -55,68 +54,13 @@ def build_site(settings: Settings, site_dir: Path) -> bool:
     return True
 
 
-def serve(settings: Settings, dev_addr: str) -> int:
-    """Preview with `zensical serve`, writing the pages again whenever an entry or a template changes."""
-    config = read_config(settings.root)
-    with tempfile.TemporaryDirectory(prefix="kb-zensical-") as folder:
-        project, cache = Path(folder), StageCache()  # unchanged entries are not parsed, validated or rendered again
-        write_project(settings, config, project, cache)
-        command = [sys.executable, "-m", "zensical", "serve", "--dev-addr", dev_addr]
-        child = subprocess.Popen(command, cwd=project, stdin=subprocess.DEVNULL)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped by a supervisor: clean up as for Ctrl-C
-        try:
-            seen = _sources_state(settings)
-            while child.poll() is None:
-                time.sleep(POLL_SECONDS)
-                if (now := _sources_state(settings)) != seen:
-                    seen = now
-                    _refresh(settings, config, project, cache)
-            return child.returncode
-        finally:
-            publish.stop(child)
+def write_project(
+    settings: Settings, config: dict, project: Path, cache: StageCache | None = None
+) -> dict[str, SearchPage]:
+    """The Zensical project in a folder: docs/ (pages, site files, assets), overrides/ and zensical.toml.
 
-
-def _sources_state(settings: Settings) -> set[tuple[str, int, int]]:
-    """Every entry and template file with its size and modification time."""
-    state = set()
-    for path in (*settings.content.rglob("*"), *settings.templates.rglob("*")):
-        try:
-            status = path.stat()
-        except FileNotFoundError:  # deleted while we looked: the next look sees it gone
-            continue
-        if path.is_file():
-            state.add((str(path), status.st_size, status.st_mtime_ns))
-    return state
-
-
-def _refresh(settings: Settings, config: dict, project: Path, cache: StageCache) -> None:
-    """Write the pages again beside the served ones and copy over only what changed, so Zensical rebuilds only that."""
-    fresh = project / "next"
-    shutil.rmtree(fresh, ignore_errors=True)
-    try:
-        write_project(settings, config, fresh, cache)
-    except KbError as exc:
-        problems = f"kb serve: {len(exc.diagnostics)} problem(s); still serving the last good build"
-        print(printable(f"{exc}\n{problems}"), file=sys.stderr)
-        return
-    _sync(fresh / "docs", project / "docs")
-    shutil.rmtree(fresh, ignore_errors=True)
-
-
-def _sync(source: Path, destination: Path) -> None:
-    """Make destination hold source's files, writing only those whose bytes differ and deleting the rest."""
-    wanted = _files_under(source)
-    for rel in wanted:
-        new, old = source / rel, destination / rel
-        if not old.is_file() or old.read_bytes() != new.read_bytes():
-            old.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(new, old)
-    for rel in _files_under(destination) - wanted:
-        (destination / rel).unlink()
-
-
-def write_project(settings: Settings, config: dict, project: Path, cache: StageCache | None = None) -> None:
-    """The Zensical project in a folder: docs/ (pages, site files, assets), overrides/ and zensical.toml."""
+    Returns what the search index is to hold (searchindex.py), for the built site's search.json.
+    """
     kb, pages = build_pages(
         settings.root,
         settings.templates,
@@ -133,9 +77,14 @@ def write_project(settings: Settings, config: dict, project: Path, cache: StageC
         publish.write_inside(docs, extra.path, extra.content)
     _copy_real_files(settings.root / config.get("docs_dir", "docs"), docs)
     _copy_real_files(settings.templates / "zensical", project / "overrides")
+    mkdocs_overrides = settings.root / ((config.get("theme") or {}).get("custom_dir") or "overrides")
+    for shared in SHARED_PARTIALS:  # one template for both engines
+        if (mkdocs_overrides / shared).is_file() and not (mkdocs_overrides / shared).is_symlink():
+            shutil.copyfile(mkdocs_overrides / shared, project / "overrides" / shared)
     nav = nav_with_every_kind(config.get("nav") or [])
-    _refuse_missing_nav(nav, {page.path for page in pages} | _files_under(docs))
+    _refuse_missing_nav(nav, {page.path for page in pages} | files_under(docs))
     (project / "zensical.toml").write_text(zensical_toml(config, nav), encoding="utf-8")
+    return search_pages(kb, pages)
 
 
 def engine_markdown(page: Page, edit_uri: str | None) -> str:
@@ -210,7 +159,7 @@ def _copy_real_files(source: Path, destination: Path) -> None:
             shutil.copyfile(path, target)
 
 
-def _files_under(folder: Path) -> set[str]:
+def files_under(folder: Path) -> set[str]:
     """Every file under a folder, by its path relative to it."""
     return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
 

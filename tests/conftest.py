@@ -25,6 +25,7 @@ import pytest
 from browser_policy import pytest_runtest_makereport  # noqa: F401  (a hook: skipped browser tests fail in CI)
 from hypothesis import HealthCheck, settings
 from kbtest import (  # noqa: F401  (some test modules import these from here)
+    EDIT_URI,
     FIXTURES,
     GOLDEN,
     MKDOCS_ENV,
@@ -133,7 +134,7 @@ def _queue_session_builds(request, tmp_path_factory):
 def fixture_site(tmp_path_factory) -> Path:
     """The basic fixture knowledge base built with the real MkDocs + Material."""
     project = make_project(tmp_path_factory.mktemp("fixture-project"))
-    result = run_kb("build", cwd=project)
+    result = run_kb("build", cwd=project, env={"KB_EDIT_URI": EDIT_URI})  # with an edit button
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
@@ -145,6 +146,15 @@ def shipped_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     result = run_kb("build", "--site-dir", str(site), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return site, result
+
+
+@session_build
+def zensical_shipped(tmp_path_factory) -> Path:
+    """The shipped handbook built with Zensical, the second engine."""
+    site = tmp_path_factory.mktemp("zensical-shipped") / "site"
+    result = run_kb("build", "--engine", "zensical", "--site-dir", str(site), cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
 
 
 @dataclass

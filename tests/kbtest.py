@@ -63,6 +63,7 @@ def make_project(destination: Path, content: Path | None = None) -> Path:
 
 
 OLD_ID, NEW_ID = "answer-quickly", "reply-quickly"  # the entry rename_entry renames
+EDIT_URI = "https://git.example.org/org/handbook/edit/main/"  # a forge's edit address, for builds that set KB_EDIT_URI
 
 
 def rename_entry(project: Path) -> None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from kbtest import FIXTURES, ROOT
 from mkdocs.structure.files import File
 
-from generator.addresses import PAGES, entry_page, entry_url, handout_page, kind_index_page, page_url, tag_page
+from generator.addresses import (
+    PAGES,
+    PATH_PAGES,
+    entry_page,
+    entry_url,
+    handout_page,
+    kind_index_page,
+    page_url,
+    path_page,
+    tag_page,
+)
 from generator.kinds import kind_names
 from generator.pipeline import build_pages
 
@@ -23,6 +33,12 @@ def test_every_generated_page_is_served_where_the_addresses_module_says():
         assert entry_url(entry) == _mkdocs_url(entry_page(entry)) == f"{entry.kind}/{entry.id}/"
     for path in kb.by_kind("paths"):
         assert _mkdocs_url(handout_page(path)) == f"handouts/{path.id}/"
+        assert {name: _mkdocs_url(path_page(path, name)) for name in PATH_PAGES} == {
+            "handout": f"handouts/{path.id}/",
+            "facilitator": f"facilitator/{path.id}/",
+            "present": f"present/{path.id}/",
+            "self_check": f"self-check/{path.id}/",
+        }
     assert {_mkdocs_url(tag_page(tag)) for tag in kb.tags()} == {f"tags/{tag}/" for tag in kb.tags()}
     assert [_mkdocs_url(kind_index_page(kind)) for kind in kind_names()] == [f"{kind}/" for kind in kind_names()]
     assert {name: _mkdocs_url(path) for name, path in PAGES.items()} == {
@@ -32,6 +48,11 @@ def test_every_generated_page_is_served_where_the_addresses_module_says():
         "glossary": "glossary/",
         "cards": "cards/",
         "matrix": "matrix/",
+        "objections": "objections/",
+        "side_by_side": "side-by-side/",
+        "trust": "trust/",
+        "self_assessment": "self-assessment/",
+        "search": "search/",
     }
 
 
@@ -40,5 +61,6 @@ def test_every_page_the_build_makes_has_a_named_address():
     named = (
         set(PAGES.values()) | {kind_index_page(kind) for kind in kind_names()} | {tag_page(tag) for tag in kb.tags()}
     )
-    named |= {entry_page(entry) for entry in kb.entries.values()} | {handout_page(path) for path in kb.by_kind("paths")}
+    named |= {entry_page(entry) for entry in kb.entries.values()}
+    named |= {path_page(path, name) for path in kb.by_kind("paths") for name in PATH_PAGES}
     assert {page.path for page in pages} == named

@@ -1,9 +1,9 @@
 """The built site in headless Chromium: search, cross-links, a phone screen, the colour scheme,
 requests that stay on 127.0.0.1, and axe-core's accessibility rules.
 
-Each test runs on the fixture site and on the shipped handbook (axe on the shipped one only: same
-templates, real content), served on 127.0.0.1. Entries are picked from the knowledge base each site
-was built from, never hard-coded.
+Each test runs on the fixture site and on the shipped handbook built by each engine (axe on the
+shipped builds only: same templates, real content), served on 127.0.0.1. Entries are picked from the
+knowledge base each site was built from, never hard-coded.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import FIXTURES, ROOT, launched_chromium
+from searchrun import MATERIAL, ZENSICAL, Theme, results_for
 from siteserver import serve
 
 from generator.kinds import kind_names, titles
@@ -37,7 +38,12 @@ TIMEOUT_MS = 20_000  # generous: the machine is shared
 PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 TOP_RESULTS = 5
 SERIOUS = {"serious", "critical"}
-SITES = {"fixture": ("fixture_site", FIXTURES / "basic"), "shipped": ("shipped_build", ROOT)}
+# The shipped handbook twice: built by MkDocs + Material (the default engine) and by Zensical (its successor).
+SITES = {
+    "fixture": ("fixture_site", FIXTURES / "basic"),
+    "shipped": ("shipped_build", ROOT),
+    "zensical": ("zensical_shipped", ROOT),
+}
 SETTLED = "document.getAnimations().every(animation => animation.playState !== 'running')"
 
 
@@ -80,6 +86,22 @@ class ServedSite:
     def url(self, path: str = "") -> str:
         """The absolute URL of a site path."""
         return self.base_url + path
+
+    @property
+    def theme(self) -> Theme:
+        """Where the site's search box and results are (each engine's theme has its own)."""
+        return ZENSICAL if self.name == "zensical" else MATERIAL
+
+    @property
+    def search_index(self) -> Path:
+        """The search index the site's search fetches (MkDocs and Zensical name it differently)."""
+        mkdocs_index = self.folder / "search" / "search_index.json"
+        return mkdocs_index if mkdocs_index.exists() else self.folder / "search.json"
+
+    def indexed_pages(self) -> list[dict]:
+        """The search index's pages and sections, each with its location, title and text."""
+        index = json.loads(self.search_index.read_text(encoding="utf-8"))
+        return index.get("docs") or index["items"]
 
     def entry_url(self, entry: ValidEntry) -> str:
         """The permalink of an entry."""
@@ -157,18 +179,9 @@ def browse(chromium, served) -> Browsing:
 # Search ------------------------------------------------------------------------------------------
 
 
-def search(page: Page, query: str) -> list[str]:
-    """Search as a reader does ('/' focuses the box) and return the result pages' URLs, best first."""
-    page.keyboard.press("/")
-    box = page.locator(".md-search__input")
-    expect(box).to_be_focused()
-    box.fill(query)
-    box.press("End")  # Material searches on keyup: one search, for the whole query
-    page.locator(".md-search-result__item").first.wait_for()
-    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
-        "links => links.map(a => a.href)"
-    )
-    return [href.split("?")[0].split("#")[0] for href in hrefs]
+def search(page: Page, site: ServedSite, query: str) -> list[str]:
+    """Search as a reader does ('/' opens the box) and return the result pages' URLs, best first."""
+    return [site.url(path) for path in results_for(page, site.theme, query, site.base_url)]
 
 
 def _plain_query(text: str) -> str:
@@ -192,7 +205,7 @@ def _body_words(markdown: str) -> set[str]:
 
 def _entry_with_a_body_only_word(site: ServedSite) -> tuple[ValidEntry, str]:
     """An entry (the also-known-as definition if it can) and a word found only in its body, per the search index."""
-    docs = json.loads((site.folder / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = site.indexed_pages()
     preferred = _definition_with_other_names(site.kb)
     entries = [preferred] + sorted((e for e in site.kb.entries.values() if e is not preferred), key=lambda e: e.id)
     for entry in entries:
@@ -224,9 +237,9 @@ def _search_case(site: ServedSite, how: str) -> tuple[ValidEntry, str]:
 def test_search_finds_the_entry_and_opens_it(browse, served, how):
     entry, query = _search_case(served, how)
     page = browse.open()
-    results = search(page, query)
+    results = search(page, served, query)
     assert served.entry_url(entry) in results[:TOP_RESULTS], f"{query!r} -> {results}"
-    page.locator(f".md-search-result__item > a[href^='{served.entry_url(entry)}']").first.click()
+    page.locator(f"{served.theme.results}[href^='{served.entry_url(entry)}']").first.click()
     page.wait_for_url(served.entry_url(entry) + "**")
     expect(page.locator("article h1")).to_contain_text(entry.model.title)
 
@@ -322,16 +335,15 @@ def test_the_dark_light_toggle_switches_the_scheme_and_remembers_it(browse, serv
 
 def test_no_request_leaves_127_0_0_1(browse, served):
     page = browse.open()
-    search(page, _plain_query(served.first_of_kind("definitions").model.title))  # starts the search worker
+    search(page, served, _plain_query(served.first_of_kind("definitions").model.title))  # starts the worker
     for path in [
         "tags/",
         *(f"{kind}/" for kind in kind_names()),
         *(f"{k}/{served.first_of_kind(k).id}/" for k in kind_names()),
     ]:
         page.goto(served.url(path))
-    assert any(url.endswith("/search/search_index.json") for url in browse.requested), (
-        "the recorder missed the search worker"
-    )
+    index_url = served.url(served.search_index.relative_to(served.folder).as_posix())
+    assert index_url in browse.requested, "the recorder missed the search worker"
     assert browse.offsite() == []
 
 
@@ -356,7 +368,7 @@ def _audited_path(site: ServedSite, which: str) -> str:
     return f"{which}/{site.first_of_kind(which).id}/"
 
 
-@pytest.mark.parametrize("served", ["shipped"], indirect=True)  # the real content; the fixture adds no template
+@pytest.mark.parametrize("served", ["shipped", "zensical"], indirect=True)  # real content, both engines
 @pytest.mark.parametrize("which", AUDITED_PAGES)
 def test_axe_finds_no_serious_or_critical_violation_in_either_scheme(browse, served, which):
     serious = []

@@ -23,6 +23,8 @@ from conftest import launched_chromium, session_build
 from kbtest import NEW_ID, OLD_ID, call_kb, free_port, make_project, rename_entry, run_kb, serve_folder
 from sitecrawl import broken_links, links, parse, read_page
 
+from generator.pipeline import check
+
 OLD, NEW = OLD_ID, NEW_ID
 
 
@@ -63,7 +65,7 @@ class _Refresh(HTMLParser):
     def __init__(self):
         super().__init__()
         self.refresh = self.canonical = None
-        self.links, self.scripts = [], 0
+        self.links, self.scripts = [], []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -74,7 +76,7 @@ class _Refresh(HTMLParser):
         elif tag == "a":
             self.links.append(attributes.get("href"))
         elif tag == "script":
-            self.scripts += 1
+            self.scripts.append(attributes.get("src"))
 
 
 def _fetch(url: str) -> str:
@@ -94,7 +96,7 @@ def test_old_and_short_urls_redirect_to_the_renamed_page(handbook, old_url):
     assert urljoin(base + old_url, page.refresh) == new_url
     assert page.canonical == new_url
     assert [urljoin(base + old_url, href) for href in page.links] == [new_url]  # a visible link for when refresh is off
-    assert page.scripts == 0
+    assert [urljoin(base + old_url, src) for src in page.scripts] == [base + "javascripts/redirect.js"]  # the #anchor
     assert "<h1" in _fetch(new_url) and "Reply quickly" in _fetch(new_url)
 
 
@@ -319,3 +321,95 @@ def test_browser_lands_on_the_new_page_and_copies_its_permanent_link(handbook):
         block.hover()
         block.locator("button.md-code__button[data-md-type='copy']").click()
         assert page.evaluate("navigator.clipboard.readText()").strip() == new_url
+
+
+def _heading_ids(page_file: Path) -> list[str]:
+    """The ids of a built page's article headings, in page order."""
+    return [h["id"] for h in parse(page_file).select("article h1[id], article h2[id], article h3[id], article h4[id]")]
+
+
+def test_inventory_lists_the_anchors_each_entry_page_really_has(handbook):
+    _, site, _ = handbook
+    inventory = json.loads((site / "inventory.json").read_text(encoding="utf-8"))
+    for item in inventory["entries"]:
+        assert item["anchors"] == _heading_ids(site / item["url"] / "index.html"), item["id"]
+    assert max(len(item["anchors"]) for item in inventory["entries"]) > 2  # sections, not only the title
+
+
+def test_links_check_matches_any_scheme_and_host_case_checks_anchors_and_says_what_it_skipped(handbook, tmp_path):
+    project, site, _ = handbook
+    anchors = json.loads((site / "inventory.json").read_text())["entries"]
+    section = next(item for item in anchors if item["id"] == NEW)["anchors"][-1]
+    base = "https://docs.example.org/handbook/"
+    (tmp_path / "notes.md").write_text(
+        f"Plain http: http://docs.example.org/handbook/behaviours/{NEW}x/\n"
+        f"Host case: https://Docs.Example.ORG/handbook/go/{NEW}/#{section}x\n"
+        f"Fine: {base}behaviours/{NEW}/#{section} and {base.upper()[:8]}{base[8:]}go/{NEW}/\n"
+        "Elsewhere: https://example.org/handbook/go/x/\n"
+    )
+    result = call_kb("links", "check", "notes.md", "--root", str(project), "--base-url", base, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = result.stdout.splitlines()
+    assert report[0].startswith(
+        f"notes.md:1:13: error: broken link http://docs.example.org/handbook/behaviours/{NEW}x/"
+    )
+    assert report[1].startswith(
+        f"notes.md:2:12: error: broken anchor https://Docs.Example.ORG/handbook/go/{NEW}/#{section}x: "
+        f"the page of '{NEW}' has no section '#{section}x'. Did you mean '{section}'?"
+    )
+    assert len(report) == 2
+    assert result.stderr.splitlines()[-1] == (
+        "checked 4 handbook link(s) in 1 file(s): 2 broken, 0 to a renamed entry; "
+        f"skipped 1 other link(s), not under {base}"
+    )
+
+
+def test_links_check_warns_first_when_it_knows_only_short_links(handbook, tmp_path):
+    _, site, base = handbook
+    downloaded = tmp_path / "inventory.json"
+    downloaded.write_text(json.dumps({**json.loads((site / "inventory.json").read_text()), "base_url": None}))
+    (tmp_path / "notes.md").write_text(f"{base}go/{NEW}/ and {base}behaviours/{NEW}/\n")
+    result = call_kb("links", "check", "notes.md", "--inventory", str(downloaded), cwd=tmp_path)
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("kb links check: warning: no base URL known, so only .../go/<id>/ links are recognised")
+    assert lines[-1].endswith("; skipped 1 other link(s), not /go/<id>/ links")
+
+
+def _meta(page, key: str) -> str | None:
+    """A link-preview tag's content (Open Graph by property, Twitter by name)."""
+    tag = page.find("meta", attrs={"property": key}) or page.find("meta", attrs={"name": key})
+    return tag["content"] if tag is not None else None
+
+
+def test_every_page_carries_link_previews_with_its_address(handbook):
+    project, site, base = handbook
+    kb, _ = check(project)
+    for entry in kb.entries.values():
+        page = parse(site / entry.kind / entry.id / "index.html")
+        assert _meta(page, "og:title") == _meta(page, "twitter:title") == entry.model.title
+        assert _meta(page, "og:description") == _meta(page, "twitter:description") == entry.model.summary
+        assert _meta(page, "og:url") == page.find("link", rel="canonical")["href"] == base + f"{entry.kind}/{entry.id}/"
+        assert (_meta(page, "og:type"), _meta(page, "twitter:card")) == ("website", "summary")
+    home = parse(site / "index.html")
+    assert home.title.get_text() == _meta(home, "og:title") == "Customer-focus handbook"  # not the name twice
+    assert _meta(home, "og:url") == base
+    pages = [p for p in site.rglob("*.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    assert all(_meta(parse(p), "og:title") for p in pages)
+
+
+@pytest.mark.browser
+def test_redirects_keep_the_anchor_the_link_asked_for(handbook):
+    _, site, base = handbook
+    section = json.loads((site / "inventory.json").read_text())["entries"]
+    anchor = next(item for item in section if item["id"] == NEW)["anchors"][-1]
+    with launched_chromium() as browser:
+        page = browser.new_page()
+        for old in (f"go/{OLD}/", f"behaviours/{OLD}/", f"go/{NEW}/"):
+            page.goto(f"{base}{old}#{anchor}")
+            page.wait_for_url(f"{base}behaviours/{NEW}/#{anchor}", timeout=10_000)
+        context = browser.new_context(java_script_enabled=False)  # without script: the link and refresh, no anchor
+        plain = context.new_page()
+        plain.goto(f"{base}go/{OLD}/#{anchor}")
+        plain.wait_for_url(f"{base}behaviours/{NEW}/", timeout=10_000)
+        context.close()

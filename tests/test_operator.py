@@ -161,7 +161,7 @@ def test_the_installed_kb_command_exits_with_the_status_of_what_it_did(installed
     passed, misused = installed_kb_runs
     assert (passed.returncode, passed.stderr) == (0, "")
     assert passed.stdout.startswith("checked 7 entries: no errors")
-    assert misused.returncode == 2 and "kb check: error: argument --format: invalid choice: 'xml'" in misused.stderr
+    assert misused.returncode == 2 and "kb check: error: unknown --format value 'xml'" in misused.stderr
 
 
 @session_build

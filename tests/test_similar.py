@@ -80,3 +80,16 @@ def test_a_name_an_entry_shares_with_another_is_left_to_the_link_stages_error(pr
     kb, problems = check(project, review_hints=False)
     assert any(problem.severity == "error" and "customer-survey-results" in problem.message for problem in problems)
     assert near_duplicates(kb) == []
+
+
+def test_an_identical_title_is_called_identical_and_a_close_one_close(project):
+    add_source(project, "survey-results", "Customer survey results", "2026-01-01")
+    add_source(project, "survey-results-again", "Customer  Survey results", "2026-01-02")  # case and spacing only
+    add_source(project, "survey-result", "Customer survey result", "2026-01-03")
+    found = {hint.split(":")[0]: hint.split(": warning: ")[1] for hint in hints(project)}
+    assert found["content/sources/survey-results-again.yaml"].startswith(
+        "title 'Customer  Survey results' is identical to the title of content/sources/survey-results.yaml: "
+    )
+    assert found["content/sources/survey-result.yaml"].startswith(
+        "title 'Customer survey result' is very close to the title 'Customer "
+    )

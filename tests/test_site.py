@@ -7,7 +7,16 @@ import re
 import subprocess
 
 from conftest import session_build
-from kbtest import ROOT, assert_preview_follows_an_entry_edit, free_port, make_project, run_kb, start_kb_serve, wait_for
+from kbtest import (
+    EDIT_URI,
+    ROOT,
+    assert_preview_follows_an_entry_edit,
+    free_port,
+    make_project,
+    run_kb,
+    start_kb_serve,
+    wait_for,
+)
 from selectolax.lexbor import LexborHTMLParser
 from sitecrawl import broken_links, parse
 
@@ -85,10 +94,16 @@ def test_search_index_contains_every_entry(fixture_site):
 
 
 def test_edit_button_opens_the_yaml_source(fixture_site):
-    page = parse(fixture_site / "definitions" / "service-focus" / "index.html")
+    page = parse(fixture_site / "definitions" / "service-focus" / "index.html")  # built with KB_EDIT_URI set
     edit = page.select_one("a.md-content__button[href]")
     assert edit is not None
-    assert edit["href"].endswith("/edit/main/content/definitions/service-focus.yaml")
+    assert edit["href"] == EDIT_URI + "content/definitions/service-focus.yaml"
+
+
+def test_without_an_edit_address_no_page_has_an_edit_button(shipped_build):
+    site, _ = shipped_build  # built without KB_EDIT_URI: mkdocs.yml names no placeholder forge
+    pages = sorted(site.rglob("*.html"))
+    assert pages and all('rel="edit"' not in page.read_text(encoding="utf-8") for page in pages)
 
 
 def test_shipped_site_builds_strict_with_zero_warnings(shipped_build):
@@ -103,12 +118,9 @@ def test_shipped_site_builds_strict_with_zero_warnings(shipped_build):
 
 
 def _allowed_external_links() -> set[str]:
-    """Plain links the site may carry off-site: the sources' own addresses and the edit button's forge."""
+    """Plain links the site may carry off-site: the sources' own addresses (no edit button without KB_EDIT_URI)."""
     kb, _ = check(ROOT)
-    allowed = {e.model.url for e in kb.entries.values() if e.kind == "sources" and e.model.url}
-    config = (ROOT / "mkdocs.yml").read_text()
-    edit_base = re.search(r'KB_EDIT_URI, "([^"]+)"', config).group(1)
-    return allowed | {edit_base}
+    return {e.model.url for e in kb.entries.values() if e.kind == "sources" and e.model.url}
 
 
 def test_shipped_site_loads_nothing_from_another_host(shipped_build):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import math
 import posixpath
 import re
@@ -117,8 +118,14 @@ def test_path_page_links_each_step_within_the_path_and_prints_a_handout(site, kb
     assert all(r.find("a")["href"].endswith("?path=onboarding") for r in rows)
     assert [r.find_all("td")[3].text for r in rows] == ["10", "25", "30", "40"]  # running total
     assert "Total time: 40 minutes" in article(soup).text
-    handout = article(soup).find("a", string="Print handout")
-    assert resolve("paths/onboarding/", handout["href"]) == "handouts/onboarding/"
+    for label, folder in [
+        ("Learner handout", "handouts"),
+        ("Facilitator's guide", "facilitator"),
+        ("Present", "present"),
+        ("Self-check", "self-check"),
+    ]:
+        link = article(soup).find("a", string=label)
+        assert resolve("paths/onboarding/", link["href"]) == f"{folder}/onboarding/"
 
 
 def _step_nav(soup, path_id: str):
@@ -169,24 +176,32 @@ def test_handout_is_print_ready(site, kb):
         assert f"Online: {SITE_URL}{target.kind}/{target.id}/" in text
     assert "Listened to every caller before suggesting a fix." in text  # the case note's content, inline
     assert f"Listen first ({SITE_URL}behaviours/listen-first/)" in text  # links in prose carry their address
-    assert "Ask for an example of a touch point from their own work." in text  # trainer notes
+    assert "Learner edition · version of 2026-11-23" in text
+    assert (
+        "Ask for an example of a touch point from their own work." not in text
+    )  # no trainer notes: the learner edition
     assert_qr_encodes(article(soup).select_one(".kb-qr svg"), f"{SITE_URL}paths/onboarding/")
 
 
-def test_handout_is_neither_in_the_nav_nor_in_search(site):
+def test_handout_is_not_in_the_nav_and_search_finds_it_by_its_title_alone(site, kb):
     nav = {a.get("href") for a in page(site, "").select(".md-nav--primary a.md-nav__link")}
     assert not any("handouts" in (href or "") for href in nav)
     assert {"glossary/", "cards/", "matrix/"} <= nav
-    index = (site / "search" / "search_index.json").read_text()
-    assert "handouts/" not in index
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    handouts = {doc["location"]: doc for doc in docs if doc["location"].startswith("handouts/")}
+    paths = kb.by_kind("paths")
+    assert set(handouts) == {f"handouts/{path.id}/" for path in paths}  # one document each: no sections
+    for path in paths:  # a teacher typing "handout" finds it; its steps' text belongs to the entries' own pages
+        doc = handouts[f"handouts/{path.id}/"]
+        assert path.model.title in doc["title"] and doc["text"] == path.model.summary
 
 
 def test_without_a_site_url_the_handout_prints_the_permalink_and_no_qr_code():
     _, pages = build_pages(CONTENT, ROOT / "site_templates", site_url=None)
     handout = next(p.markdown for p in pages if p.path == "handouts/onboarding.md")
-    assert "<svg" not in handout
-    assert "This path online: /paths/onboarding/ on the handbook site" in handout
-    assert "Online: /behaviours/listen-first/" in handout
+    assert "<svg" not in handout  # a site-absolute address is no use on paper: say how to find the page
+    assert "This path online: search the handbook for “Onboarding” (the page /<wbr>paths/<wbr>onboarding/" in handout
+    assert "Online: search the handbook for “Listen first” (/behaviours/listen-first/)" in handout
 
 
 # --- glossary and tooltips ---------------------------------------------------------------------
@@ -251,7 +266,7 @@ def test_card_deck_has_one_card_per_behaviour(site, kb):
     behaviours = kb.by_kind("behaviours")
     assert len(cards) == len(behaviours)
     for card, behaviour in zip(cards, behaviours):
-        title = card.find("h3").find("a")
+        title = card.find("h2").find("a")  # h1, then h2: no heading level skipped
         assert title.text == behaviour.model.title
         assert resolve("cards/", title["href"]) == f"behaviours/{behaviour.id}/"
         assert behaviour.model.summary in card.text
@@ -369,26 +384,40 @@ def _text(reader) -> str:
     return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
 
 
+def _sheet_of(reader, text: str) -> int:
+    """The index of the first printed sheet that holds a text (whitespace as on the page)."""
+    sheets = [" ".join(page.extract_text().split()) for page in reader.pages]
+    return next(i for i, sheet in enumerate(sheets) if text in sheet)
+
+
 @pytest.mark.browser
-def test_handout_prints_one_step_per_sheet_with_addresses(browser, served, kb):
+def test_handout_prints_each_steps_questions_with_the_step_and_addresses(browser, served, kb):
     reader = print_pdf(browser, served + "handouts/onboarding/")
-    steps = kb.entries["onboarding"].model.steps
-    assert len(steps) + 2 <= len(reader.pages) <= 2 * (len(steps) + 2)  # cover, a sheet per step, the closing questions
+    path = kb.entries["onboarding"].model
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4
     text = _text(reader)
-    for step in steps:
+    for number, step in enumerate(path.steps, 1):
         assert kb.entries[step.entry].model.title in text
-    assert f"{SITE_URL}paths/onboarding/" in text
-    assert "survey guide (https://example.org/survey-guide)" in text  # web links print their address
-    for number in range(1, len(steps) + 1):  # each step starts a sheet
-        sheet = " ".join(
-            reader.pages[[i for i, p in enumerate(reader.pages) if f"Step {number}:" in p.extract_text()][0]]
-            .extract_text()
-            .split()
-        )
-        assert sheet.startswith(f"Step {number}:")
+        for question in step.questions:  # on the step's sheet or the next: never apart from the step
+            assert (
+                _sheet_of(reader, f"Step {number}:")
+                <= _sheet_of(reader, question)
+                <= _sheet_of(reader, f"Step {number}:") + 1
+            )
+    last_question = path.steps[-1].questions[-1]
+    assert _sheet_of(reader, path.discussion_questions[0]) == _sheet_of(reader, last_question)  # never alone
+    assert f"{SITE_URL}paths/onboarding/" in text and "Learner edition" in text
+    assert "survey guide" not in text  # the trainer's notes are not in what participants receive
     assert "Behaviour cards" not in text and "Search" not in text  # no navigation, no search box
+
+
+@pytest.mark.browser
+def test_facilitator_guide_prints_the_trainer_notes_with_their_addresses(browser, served, kb):
+    text = _text(print_pdf(browser, served + "facilitator/onboarding/"))
+    assert "Facilitator edition" in text
+    assert "survey guide (https://example.org/survey-guide)" in text  # web links print their address
+    assert "Ask for an example of a touch point from their own work." in text
 
 
 @pytest.mark.browser

@@ -29,6 +29,7 @@ from kbtest import (
 )
 from sitecrawl import broken_links, parse
 from test_hostile import PAYLOAD_ENTRIES
+from test_training import print_pdf
 
 from generator.pipeline import check
 from generator.render import Page
@@ -41,15 +42,6 @@ def _zensical_build(project: Path, site: Path) -> subprocess.CompletedProcess:
 
 
 @session_build  # built in conftest's builder thread while other tests run
-def zensical_shipped(tmp_path_factory) -> Path:
-    """The shipped handbook built with Zensical."""
-    site = tmp_path_factory.mktemp("zensical-shipped") / "site"
-    result = _zensical_build(ROOT, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
-
-
-@session_build
 def zensical_hostile(tmp_path_factory) -> Path:
     """The hostile corpus built with Zensical."""
     project = make_project(tmp_path_factory.mktemp("zensical-hostile") / "p", FIXTURES / "hostile" / "content")
@@ -97,11 +89,12 @@ def test_entry_pages_show_the_same_article_under_both_engines(zensical_shipped, 
         assert texts[0] == texts[1], page
 
 
-def test_every_page_carries_its_policy_and_the_edit_link_opens_the_yaml(zensical_shipped):
+def test_every_page_carries_its_policy_and_no_edit_link_without_an_edit_address(zensical_shipped):
     for page in sorted(zensical_shipped.rglob("*.html")):
         assert 'http-equiv="Content-Security-Policy"' in page.read_text(encoding="utf-8"), page
+    # Built without KB_EDIT_URI: no edit button (test_contributor_tools.py checks it with one).
     edit = parse(zensical_shipped / "behaviours" / "act-with-urgency" / "index.html").find("a", rel="edit")
-    assert edit is not None and edit["href"].endswith("/content/behaviours/act-with-urgency.yaml")
+    assert edit is None
 
 
 def test_no_page_of_the_hostile_corpus_can_run_or_load_anything_under_zensical(zensical_hostile):
@@ -251,3 +244,25 @@ def test_in_chromium_a_cross_link_a_tooltip_and_the_dark_toggle_work_under_zensi
         assert body.get_attribute("data-md-color-scheme") == "slate"
         assert errors == [] and offsite == []
         context.close()
+
+
+# The pages trainers print: each path and its editions, the card deck and the practice matrix.
+PRINTED_SECTIONS = ("paths", "handouts", "facilitator", "cards", "matrix")
+
+
+def _printed_pages(site: Path) -> list[str]:
+    """The site paths of every page trainers print, as the MkDocs build publishes them."""
+    pages = (path.parent.relative_to(site).as_posix() for path in site.rglob("index.html"))
+    return sorted(f"{page}/" for page in pages if page.split("/")[0] in PRINTED_SECTIONS)
+
+
+@pytest.mark.browser
+def test_trainer_pages_print_the_same_number_of_a4_sheets_under_both_engines(zensical_shipped, shipped_build):
+    printed = _printed_pages(shipped_build[0])
+    assert any(page.startswith("handouts/") for page in printed) and "cards/" in printed
+    sheets = {}
+    with launched_chromium() as browser:
+        for engine, site in (("mkdocs", shipped_build[0]), ("zensical", zensical_shipped)):
+            with serve_folder(site) as base_url:
+                sheets[engine] = {page: len(print_pdf(browser, base_url + page).pages) for page in printed}
+    assert sheets["zensical"] == sheets["mkdocs"]
