@@ -246,8 +246,8 @@ def test_in_chromium_a_cross_link_a_tooltip_and_the_dark_toggle_work_under_zensi
         context.close()
 
 
-# The pages trainers print: each path and its editions, the card deck and the practice matrix.
-PRINTED_SECTIONS = ("paths", "handouts", "facilitator", "cards", "matrix")
+# The pages trainers hand out: each path's two printed editions, the card deck and the practice matrix.
+PRINTED_SECTIONS = ("handouts", "facilitator", "cards", "matrix")
 
 
 def _printed_pages(site: Path) -> list[str]:
