@@ -14,7 +14,7 @@ import re
 import shutil
 
 import pytest
-from conftest import ROOT, launched_chromium, run_kb
+from conftest import ROOT, launched_chromium
 from playwright.sync_api import expect
 from searchrun import (
     MATERIAL,
@@ -58,15 +58,6 @@ def queries(kb):
     return with_live_ids(load_queries(), kb.aliases)
 
 
-@pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory):
-    """The shipped handbook built by Zensical."""
-    site = tmp_path_factory.mktemp("zensical") / "site"
-    result = run_kb("build", "--engine", "zensical", "--site-dir", str(site), cwd=ROOT)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
-
-
 def test_the_benchmark_is_realistic(kb, queries):
     """At least 60 queries, each naming a page the shipped site has; some with one typo, most without."""
     assert len(queries) >= 60 and sum(q.typo for q in queries) >= 10
@@ -106,9 +97,9 @@ def test_relevance_under_mkdocs(chromium, shipped_build, kb, queries):
     _assert_targets(report, MRR_TARGET, TYPO_TARGET, _titles(kb))
 
 
-def test_relevance_under_zensical(chromium, zensical_site, kb, queries):
+def test_relevance_under_zensical(chromium, zensical_shipped, kb, queries):
     """Zensical ignores search boosts and searches its own way (every word required, typos forgiven by itself)."""
-    with serve(zensical_site) as base_url:
+    with serve(zensical_shipped) as base_url:
         report = run_queries(chromium, base_url, [q for q in queries if not q.typo][::2], ZENSICAL)
     print(f"\n(every other query without a typo) {report.summary()}")
     found = [path for paths in report.results.values() for path in paths]
