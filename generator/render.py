@@ -7,6 +7,7 @@ templates only lay it out, and see no entry the page does not show.
 from __future__ import annotations
 
 import functools
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,6 +251,16 @@ def front_matter_json(value) -> str:
     An engine that does not read front matter shows it as text: every syntax character is a \\u escape.
     """
     return '"' + value.translate(_FRONT_MATTER_ESCAPES) + '"'
+
+
+def front_matter_value(markdown: str, key: str) -> str:
+    """A string field of a generated page's front matter, as front_matter_json wrote it ('' when absent)."""
+    head = markdown.partition("\n---")[0]
+    for line in head.split("\n"):
+        if line.startswith(f"{key}: "):
+            value = line[len(key) + 2 :]
+            return json.loads(value) if value.startswith('"') else value
+    return ""
 
 
 _FRONT_MATTER_ESCAPES = str.maketrans(

@@ -31,7 +31,7 @@ from pathlib import Path
 from .addresses import PAGES, page_url
 from .kinds import REGISTRY, kind_names
 from .links import RELATION_HEADINGS, KnowledgeBase
-from .render import Page
+from .render import Page, front_matter_value
 
 # An entry's text is indexed as written up to this many characters (the result's teaser: its summary and body
 # come first), then as its further words once each: at 5,000 entries the index stays under 1.5 KB an entry.
@@ -84,7 +84,10 @@ def search_pages(kb: KnowledgeBase, pages: Iterable[Page]) -> dict[str, SearchPa
     for page in listed:
         if page.path in _LEFT_OUT or page.path.startswith("tags/"):
             continue
-        title, description = _front_matter(page.markdown, "title"), _front_matter(page.markdown, "description")
+        title, description = (
+            front_matter_value(page.markdown, "title"),
+            front_matter_value(page.markdown, "description"),
+        )
         if page.entry_id:
             entry = kb.entries[page.entry_id]
             names = _names(title, [*other_names(entry.model), entry.id.replace("-", " ")])  # the id: its first title
@@ -226,13 +229,3 @@ def names_text(page: SearchPage) -> str:
 def _escape(text: str) -> str:
     """Plain text as the escaped HTML the engines' indexes hold."""
     return html.escape(text, quote=False)
-
-
-def _front_matter(markdown: str, key: str) -> str:
-    """A string field of a generated page's front matter (written as JSON by the templates' front_matter macro)."""
-    head = markdown.partition("\n---")[0]
-    for line in head.split("\n"):
-        if line.startswith(f"{key}: "):
-            value = line[len(key) + 2 :]
-            return json.loads(value) if value.startswith('"') else value
-    return ""
